@@ -1,0 +1,54 @@
+"""Dropout — «прореживание» нейронов при обучении (глава 7).
+
+В режиме обучения каждый элемент входа обнуляется с вероятностью p, а сохранённые
+умножаются на 1/(1 − p) («inverted dropout»), поэтому математическое ожидание выхода
+равно входу. В режиме применения (``model.eval()``) слой ничего не меняет.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._validate import as_float_array, as_generator
+from .module import Module
+
+__all__ = ["Dropout"]
+
+
+class Dropout(Module):
+    """Dropout(p): y = x · m / (1 − p), где m_i ~ Bernoulli(1 − p) независимо; в eval: y = x.
+
+    Параметры:
+        p: вероятность обнулить элемент, 0 ≤ p < 1 (гиперпараметр; 0.1 — лишь пример);
+        rng: зерно, ``np.random.Generator`` или None (общий генератор ``lib``).
+
+    Обратный проход использует ту же маску: ∂L/∂x = ∂L/∂y · m / (1 − p).
+    Маска последнего прямого прохода хранится в ``.mask`` (уже умноженная на 1/(1 − p)).
+    """
+
+    def __init__(self, p: float = 0.5, rng=None):
+        super().__init__()
+        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not (0.0 <= p < 1.0):
+            raise ValueError(f"Dropout: ожидалась вероятность p из [0, 1), получено p = {p!r}")
+        self.p = float(p)
+        self.rng = as_generator(rng)
+        self.mask = None
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        if not self.training or self.p == 0.0:
+            self.mask = None
+            return x
+        keep = self.rng.random(x.shape) >= self.p
+        self.mask = keep / (1.0 - self.p)
+        return x * self.mask
+
+    def _backward(self, grad_output):
+        if self.mask is None:
+            return grad_output
+        return grad_output * self.mask
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"

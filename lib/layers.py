@@ -1,0 +1,142 @@
+"""Слои сети: полносвязный слой ``Linear``, активации-модули и ``Sequential`` (главы 1, 4, 5).
+
+Обозначения курса: объект — строка x ∈ R^d, батч — матрица X ∈ R^{n×d},
+слой из H нейронов — z = xW + b, где W ∈ R^{d×H} (столбец h — веса нейрона h), b ∈ R^H.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations as A
+from ._validate import as_float_array, as_generator, check_finite, check_positive_int
+from .module import Module, Parameter
+
+__all__ = ["Linear", "Sigmoid", "Tanh", "ReLU", "Sequential"]
+
+
+class Linear(Module):
+    """Полносвязный слой z = xW + b.
+
+    Параметры:
+        in_features: d — число входов (признаков);
+        out_features: H — число нейронов слоя;
+        rng: зерно (int), ``np.random.Generator`` или None (общий генератор ``lib``).
+
+    Атрибуты:
+        W: Parameter формы (d, H) — как в формулах курса; столбец h — веса нейрона h.
+           (В PyTorch ``nn.Linear.weight`` хранится транспонированным: форма (H, d).)
+        b: Parameter формы (H,) — свободные члены нейронов.
+
+    Начальные значения, как в PyTorch: равномерно на [−1/√d, 1/√d].
+
+    Формы: вход X (n, d) → выход Z = XW + b (n, H).
+    Обратный проход: ∂L/∂W = Xᵀ G (d, H), ∂L/∂b = Σ_i G_i (H,), ∂L/∂X = G Wᵀ (n, d),
+    где G = ∂L/∂Z (n, H).
+    """
+
+    def __init__(self, in_features: int, out_features: int, rng=None):
+        super().__init__()
+        self.in_features = check_positive_int(in_features, "in_features")
+        self.out_features = check_positive_int(out_features, "out_features")
+        gen = as_generator(rng)
+        bound = 1.0 / np.sqrt(self.in_features)
+        self.W = Parameter(gen.uniform(-bound, bound, size=(self.in_features, self.out_features)))
+        self.b = Parameter(gen.uniform(-bound, bound, size=self.out_features))
+        self._x = None
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            hint = ""
+            if x.ndim == 1 and x.shape[0] == self.in_features:
+                hint = " Один объект запишите строкой: x.reshape(1, -1)."
+            elif x.ndim == 2 and x.shape[0] == self.in_features:
+                hint = " Похоже, матрица транспонирована: объекты должны быть строками."
+            raise ValueError(
+                f"Linear({self.in_features}, {self.out_features}): ожидался вход формы "
+                f"(n, {self.in_features}), получен массив формы {x.shape}.{hint}"
+            )
+        self._x = check_finite(x, "x")
+        return x @ self.W.data + self.b.data
+
+    def _backward(self, grad_output):
+        self.W.grad += self._x.T @ grad_output
+        self.b.grad += grad_output.sum(axis=0)
+        return grad_output @ self.W.data.T
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}"
+
+
+class Sigmoid(Module):
+    """Поэлементная сигмоида: y = σ(z); обратный проход: ∂L/∂z = ∂L/∂y · σ(z)(1 − σ(z))."""
+
+    def forward(self, x):
+        self._y = A.sigmoid(x)
+        return self._y
+
+    def _backward(self, grad_output):
+        return grad_output * self._y * (1.0 - self._y)
+
+
+class Tanh(Module):
+    """Поэлементный tanh: y = tanh(z); обратный проход: ∂L/∂z = ∂L/∂y · (1 − y²)."""
+
+    def forward(self, x):
+        self._y = A.tanh(x)
+        return self._y
+
+    def _backward(self, grad_output):
+        return grad_output * (1.0 - self._y * self._y)
+
+
+class ReLU(Module):
+    """Поэлементный ReLU: y = max(0, z); обратный проход: ∂L/∂z = ∂L/∂y · [z > 0]."""
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        self._mask = x > 0
+        return np.where(self._mask, x, 0.0)
+
+    def _backward(self, grad_output):
+        return grad_output * self._mask
+
+
+class Sequential(Module):
+    """Цепочка модулей: прямой проход по порядку, обратный — в обратном порядке.
+
+    ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``; поддерживает ``len``, индексацию
+    и перебор. Имена параметров — как в PyTorch: '0.W', '0.b', '2.W', ...
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        for i, m in enumerate(modules):
+            if not isinstance(m, Module):
+                raise ValueError(
+                    f"Sequential: элемент {i} должен быть модулем lib (Linear, ReLU, ...), "
+                    f"получен {type(m).__name__}"
+                )
+        self.layers = list(modules)
+
+    def forward(self, x):
+        for m in self.layers:
+            x = m(x)
+        return x
+
+    def _backward(self, grad_output):
+        for m in reversed(self.layers):
+            grad_output = m.backward(grad_output)
+        return grad_output
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Sequential(*self.layers[index])
+        return self.layers[index]
+
+    def __iter__(self):
+        return iter(self.layers)

@@ -1,0 +1,248 @@
+"""Реестр панелей со слайдерами (во всех главах).
+
+Панель — это набор элементов управления и функция ``draw(fig, **значения)``, которая
+рисует на пустой фигуре matplotlib. Вся логика панели живёт в ``lib`` и проверяется
+тестами на сетке значений слайдеров (``Panel.grid``); блокнот только вызывает
+
+* ``show("ключ")`` — живую панель (ipywidgets, нужен работающий ядро Python);
+* ``static("ключ")`` — статичный рисунок из нескольких положений слайдеров для читателя
+  HTML-книги, где ядра нет.
+
+Панели регистрируются при импорте модуля своей главы (``register``); ``load_all()``
+импортирует все модули ``lib``, чтобы тесты и бенчмарк увидели каждую панель.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import itertools
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["FloatSlider", "IntSlider", "Dropdown", "Panel", "register", "get", "load_all",
+           "PANELS", "render_png", "show", "static", "DPI"]
+
+#: Resolution of a live panel's PNG (the same in the notebook and in the benchmark).
+DPI = 80
+#: Resolution of the static figures in the HTML book.
+STATIC_DPI = 110
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.3g}".replace("-", "−")
+    return str(v)
+
+
+@dataclass(frozen=True)
+class FloatSlider:
+    """Слайдер действительного параметра: имя аргумента ``draw``, подпись, границы, шаг, начало."""
+
+    name: str
+    label: str
+    min: float
+    max: float
+    step: float
+    value: float
+
+    def values(self, points: int) -> list:
+        return [float(v) for v in np.linspace(self.min, self.max, points)]
+
+    def widget(self, continuous: bool):
+        import ipywidgets as W
+
+        return W.FloatSlider(value=self.value, min=self.min, max=self.max, step=self.step,
+                             description=self.label, continuous_update=continuous,
+                             style={"description_width": "initial"})
+
+
+@dataclass(frozen=True)
+class IntSlider:
+    """Слайдер целого параметра."""
+
+    name: str
+    label: str
+    min: int
+    max: int
+    step: int
+    value: int
+
+    def values(self, points: int) -> list:
+        return sorted({int(round(v)) for v in np.linspace(self.min, self.max, points)})
+
+    def widget(self, continuous: bool):
+        import ipywidgets as W
+
+        return W.IntSlider(value=self.value, min=self.min, max=self.max, step=self.step,
+                           description=self.label, continuous_update=continuous,
+                           style={"description_width": "initial"})
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    """Выбор из списка: ``options`` — пары (подпись, значение)."""
+
+    name: str
+    label: str
+    options: tuple
+    value: object
+
+    def values(self, points: int) -> list:
+        return [v for _, v in self.options]
+
+    def widget(self, continuous: bool):
+        import ipywidgets as W
+
+        return W.Dropdown(options=list(self.options), value=self.value, description=self.label,
+                          style={"description_width": "initial"})
+
+
+@dataclass
+class Panel:
+    """Панель со слайдерами.
+
+    key: уникальный ключ «chNN.имя»; title: заголовок; controls: элементы управления;
+    draw: функция ``draw(fig, **значения)``, рисующая на пустой ``Figure``/``SubFigure``;
+    figsize: размер фигуры в дюймах; snapshots: положения слайдеров для статичного рисунка
+    (словари, недостающие значения берутся по умолчанию); manual: пересчёт по кнопке
+    (для тяжёлых вычислений, например обучения сети).
+    """
+
+    key: str
+    title: str
+    controls: tuple
+    draw: Callable
+    figsize: tuple = (8.0, 3.2)
+    snapshots: tuple = ()
+    manual: bool = False
+    snapshot_figsize: tuple | None = None
+    snapshot_cols: int = 1
+
+    def defaults(self) -> dict:
+        return {c.name: c.value for c in self.controls}
+
+    def complete(self, values: dict) -> dict:
+        unknown = set(values) - {c.name for c in self.controls}
+        if unknown:
+            raise ValueError(f"панель {self.key}: неизвестные параметры {sorted(unknown)}")
+        return {**self.defaults(), **values}
+
+    def grid(self, points: int = 3) -> list:
+        """Все сочетания ``points`` значений каждого слайдера (у списка — все варианты)."""
+        names = [c.name for c in self.controls]
+        axes = [c.values(points) for c in self.controls]
+        return [dict(zip(names, combo)) for combo in itertools.product(*axes)]
+
+    def render(self, fig=None, **values):
+        """Рисует панель с данными значениями на новой (или очищенной) фигуре и возвращает её."""
+        from matplotlib.figure import Figure
+
+        if fig is None:
+            fig = Figure(figsize=self.figsize, dpi=DPI, layout="constrained")
+        else:
+            fig.clear()
+        self.draw(fig, **self.complete(values))
+        return fig
+
+    def caption(self, values: dict) -> str:
+        values = self.complete(values)
+        parts = []
+        for c in self.controls:
+            v = values[c.name]
+            if isinstance(c, Dropdown):
+                v = next((lab for lab, val in c.options if val == v), v)
+            parts.append(f"{c.label.rstrip(':')} = {_fmt(v)}")
+        return ", ".join(parts)
+
+
+PANELS: dict[str, Panel] = {}
+
+
+def register(panel: Panel) -> Panel:
+    """Добавляет панель в реестр (повторная регистрация того же ключа заменяет её)."""
+    if not isinstance(panel, Panel):
+        raise ValueError(f"register: ожидалась Panel, получен {type(panel).__name__}")
+    PANELS[panel.key] = panel
+    return panel
+
+
+def load_all() -> dict:
+    """Импортирует все модули ``lib`` (их панели регистрируются) и возвращает реестр."""
+    import lib
+
+    for info in pkgutil.walk_packages(lib.__path__, prefix="lib."):
+        importlib.import_module(info.name)
+    return PANELS
+
+
+def get(key: str) -> Panel:
+    """Панель по ключу; неизвестный ключ — ошибка со списком известных."""
+    if key not in PANELS:
+        load_all()
+    if key not in PANELS:
+        raise ValueError(f"нет панели «{key}»; зарегистрированы: {', '.join(sorted(PANELS))}")
+    return PANELS[key]
+
+
+def render_png(fig, dpi: int = DPI) -> bytes:
+    """PNG-картинка фигуры (Agg) — то, что видит читатель при каждом движении слайдера."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def show(key: str):
+    """Живая панель: слайдеры и рисунок, перерисовываемый при каждом изменении."""
+    import ipywidgets as W
+    from IPython.display import Image, display
+
+    panel = get(key)
+    widgets = {c.name: c.widget(continuous=not panel.manual) for c in panel.controls}
+    fig = panel.render()
+    out = W.Output()
+    status = W.Label(value="")
+
+    def update(**values):
+        status.value = "считаю…" if panel.manual else ""
+        panel.render(fig, **values)
+        png = render_png(fig)
+        with out:
+            out.clear_output(wait=True)
+            display(Image(data=png))
+        status.value = ""
+
+    controls = list(widgets.values())
+    if panel.manual:
+        button = W.Button(description="Пересчитать", button_style="primary")
+        button.on_click(lambda _: update(**{k: w.value for k, w in widgets.items()}))
+        controls += [button, status]
+    else:
+        for w in widgets.values():
+            w.observe(lambda _: update(**{k: w.value for k, w in widgets.items()}), names="value")
+    update(**{k: w.value for k, w in widgets.items()})
+    box = W.VBox([W.HTML(f"<b>{panel.title}</b>"), W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), out])
+    display(box)
+
+
+def static(key: str, snapshots=None):
+    """Статичный рисунок: панель в нескольких положениях слайдеров (сетка ``snapshot_cols`` столбцов)."""
+    from IPython.display import Image, display
+    from matplotlib.figure import Figure
+
+    panel = get(key)
+    snaps = list(snapshots if snapshots is not None else panel.snapshots) or [panel.defaults()]
+    w, h = panel.snapshot_figsize or panel.figsize
+    cols = min(panel.snapshot_cols, len(snaps))
+    rows = -(-len(snaps) // cols)
+    fig = Figure(figsize=(w * cols, (h + 0.35) * rows), dpi=DPI, layout="constrained")
+    subfigs = np.atleast_1d(fig.subfigures(rows, cols)).ravel()
+    for sub in subfigs[len(snaps):]:
+        sub.set_visible(False)
+    for sub, values in zip(subfigs, snaps):
+        panel.draw(sub, **panel.complete(values))
+        sub.suptitle(panel.caption(values), fontsize=10, color="0.25")
+    display(Image(data=render_png(fig, STATIC_DPI)))

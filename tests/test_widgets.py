@@ -1,0 +1,70 @@
+"""Every slider panel: registered, renders over a grid of its values, shown with a static figure."""
+
+from __future__ import annotations
+
+import re
+from unittest import mock
+
+import numpy as np
+import pytest
+
+from book import code_cells, notebook_calls, toc_notebooks
+from lib import widgets
+
+PANELS = widgets.load_all()
+
+
+def test_there_are_panels():
+    assert PANELS, "ни одной панели не зарегистрировано"
+
+
+@pytest.mark.parametrize("key", sorted(PANELS))
+def test_panel_renders_over_grid(key):
+    panel = PANELS[key]
+    grid = panel.grid(3)
+    assert grid, f"{key}: пустая сетка значений"
+    fig = panel.render()
+    for values in grid:
+        panel.render(fig, **values)
+        assert fig.axes, f"{key}: при {values} ничего не нарисовано"
+        for ax in fig.axes:
+            for line in ax.get_lines():
+                assert np.all(np.isfinite(np.asarray(line.get_ydata(), float))), (key, values)
+        png = widgets.render_png(fig)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("key", sorted(PANELS))
+def test_static_figure_and_live_panel_build(key):
+    with mock.patch("IPython.display.display") as display:
+        widgets.static(key)
+        image = display.call_args[0][0]
+        assert image.data[:4] == b"\x89PNG"
+        widgets.show(key)
+        assert display.called
+
+
+def test_panel_values_are_validated():
+    panel = next(iter(PANELS.values()))
+    with pytest.raises(ValueError, match="неизвестные параметры"):
+        panel.render(no_such_slider=1.0)
+    with pytest.raises(ValueError, match="нет панели"):
+        widgets.get("ch99.nothing")
+
+
+def test_notebooks_show_only_registered_panels_each_with_static_figure():
+    shown, statics = set(), set()
+    for path in toc_notebooks():
+        for src in code_cells(path):
+            assert not re.search(r"\binteract(_manual)?\s*\(|import ipywidgets|from ipywidgets", src), (
+                f"{path.name}: слайдеры строятся только через lib.widgets.show (реестр панелей)"
+            )
+        keys = notebook_calls(path, "widgets.show")
+        unknown = [k for k in keys if k not in PANELS]
+        assert not unknown, f"{path.name}: незарегистрированные панели {unknown}"
+        missing_static = set(keys) - set(notebook_calls(path, "widgets.static"))
+        assert not missing_static, f"{path.name}: у панелей {missing_static} нет статичного рисунка"
+        shown |= set(keys)
+        statics |= set(notebook_calls(path, "widgets.static"))
+    unused = set(PANELS) - shown
+    assert not unused, f"панели зарегистрированы, но не показаны ни в одной главе: {sorted(unused)}"
