@@ -56,7 +56,7 @@ def test_step_center_and_slope_over_slider_grid(values):
 
 
 def test_step_sharpens_as_omega_grows():
-    x = np.linspace(-1, 1, 2001)
+    x = np.linspace(-5, 5, 200001)
     widths = []
     for w in [1.0, 2.0, 5.0, 10.0]:
         y = sigmoid(w * x)
