@@ -39,6 +39,8 @@ def as_generator(rng) -> np.random.Generator:
 
 def as_float_array(x, name: str = "x") -> np.ndarray:
     """Converts to a float64 array; rejects strings, objects and complex numbers."""
+    if type(x) is np.ndarray and x.dtype == np.float64:
+        return x  # fast path: the common case inside a training loop
     try:
         arr = np.asarray(x)
     except Exception as exc:  # pragma: no cover - numpy rarely fails here

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 __all__ = ["Value", "draw_graph"]
 
 
@@ -127,17 +129,18 @@ class Value:
     # --- graph -----------------------------------------------------------------------
     def nodes(self) -> list:
         """Все узлы графа в топологическом порядке (родители раньше детей, ``self`` последним)."""
-        order, seen = [], set()
-
-        def visit(v):
-            if id(v) in seen:
-                return
-            seen.add(id(v))
-            for p in v._prev:
-                visit(p)
-            order.append(v)
-
-        visit(self)
+        # iterative depth-first search: a long chain (a sum of thousands of terms) must not
+        # hit Python's recursion limit
+        order, seen, stack = [], {id(self)}, [(self, iter(self._prev))]
+        while stack:
+            v, parents = stack[-1]
+            p = next(parents, None)
+            if p is None:
+                stack.pop()
+                order.append(v)
+            elif id(p) not in seen:
+                seen.add(id(p))
+                stack.append((p, iter(p._prev)))
         return order
 
     def backward(self) -> None:
@@ -161,26 +164,40 @@ class Value:
 
 
 def _layout(root: Value):
-    """Depth of each node = longest path from a leaf; nodes of one depth spread vertically."""
+    """Depth of each node = longest path from a leaf; a leaf sits one column before its nearest
+    consumer (so that a constant added late is drawn next to where it is used); nodes of one
+    depth are spread vertically, ordered by the mean height of their consumers."""
     order = root.nodes()
     depth = {}
     for v in order:
         depth[id(v)] = 1 + max((depth[id(p)] for p in v._prev), default=-1)
+    consumers: dict[int, list] = {}
+    for v in order:
+        for p in v._prev:
+            consumers.setdefault(id(p), []).append(v)
+    for v in order:
+        if not v._prev and id(v) in consumers:
+            depth[id(v)] = min(depth[id(c)] for c in consumers[id(v)]) - 1
     columns: dict[int, list] = {}
     for v in order:
         columns.setdefault(depth[id(v)], []).append(v)
     pos = {}
-    for d, col in columns.items():
+    for d in sorted(columns, reverse=True):
+        col = columns[d]
+        if d != max(columns):
+            # keep each node near its consumers: sort by their mean height (stable)
+            col.sort(key=lambda v: -np.mean([pos[id(c)][1] for c in consumers.get(id(v), [])] or [0.0]))
         for i, v in enumerate(col):
             pos[id(v)] = (d, (len(col) - 1) / 2 - i)
     return order, pos
 
 
-def draw_graph(root: Value, ax=None, show_grad: bool = True, highlight=None):
+def draw_graph(root: Value, ax=None, show_grad: bool = True, highlight=None, fontsize: float = 9):
     """Рисует вычислительный граф выражения ``root`` средствами matplotlib.
 
     Узел — прямоугольник «подпись | значение | градиент»; над стрелкой к узлу — операция,
-    которой он получен. ``highlight`` — узел, который выделить цветом. Возвращает оси.
+    которой он получен. ``highlight`` — узел, который выделить цветом; ``fontsize`` — размер
+    шрифта подписей. Возвращает оси.
     """
     import matplotlib.pyplot as plt
 
@@ -199,10 +216,10 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, highlight=None):
         if show_grad:
             text += f"\n∇ {v.grad:.4g}"
         face = "#ffd89b" if v is highlight else ("#d9ecff" if not v._prev else "#e8f5e0")
-        ax.text(x, y, text, ha="center", va="center", fontsize=9, color="black",
+        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color="black",
                 bbox=dict(boxstyle="round,pad=0.35", fc=face, ec="0.3"))
         if v._op:
-            ax.text(x - 0.5, y + 0.22, v._op, ha="center", va="bottom", fontsize=10,
+            ax.text(x - 0.5, y + 0.22, v._op, ha="center", va="bottom", fontsize=fontsize + 1,
                     color="#b03030", fontweight="bold")
     xs = [x for x, _ in pos.values()]
     ys = [y for _, y in pos.values()]
