@@ -1,0 +1,401 @@
+"""Универсальная аппроксимация (глава 2): конструкция «ступеньки и горбы», её оценка ошибки,
+обучение той же сети градиентным спуском и панели со слайдерами.
+
+Сеть с одним скрытым слоем из H нейронов и без выходного сдвига, как в теореме Цыбенко:
+
+    y(x) = Σ_h α_h σ(x ω_h + b_h) = σ(xW + b) α,   W ∈ R^{d×H}, b ∈ R^H, α ∈ R^H.
+
+Конструкция для d = 1 и непрерывной f на [0, 1]: отрезок режется на H кусков
+[a_{j−1}, a_j], a_j = j/H, с серединами c_j = (j − 1/2)/H и значениями v_j = f(c_j).
+Ступенчатая функция S(x) = v_j на куске j записывается суммой ступенек
+S(x) = v_1 + Σ_{j=1}^{H−1} (v_{j+1} − v_j)·[x ≥ a_j], а каждая ступенька заменяется крутой
+сигмоидой σ(k(x − a_j)). Константу v_1 даёт нейрон с весом ω = 0 и большим сдвигом b₀:
+σ(0·x + b₀) ≈ 1. Итого ровно H нейронов. Для L-липшицевой f (глава 2, предложение)
+
+    sup |y − f| ≤ L/(2H) + (L/H)/(e^{k/(2H)} − 1) + |v_1| σ(−b₀).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import nn, widgets
+from ._validate import as_float_array, as_generator, check_finite, check_positive_int
+from .activations import sigmoid
+from .losses import MSELoss
+from .optim import SGD
+
+__all__ = [
+    "Target", "TARGETS", "get_target", "ramp", "bump", "step_network", "network", "bumps",
+    "error_bound", "plan", "sup_error", "loglog_slope", "error_curve", "neurons_needed",
+    "train_network", "tower_parts", "draw_towers", "DEFAULT_BIAS_ON",
+]
+
+#: Сдвиг b₀ «всегда включённого» нейрона σ(0·x + b₀) ≈ 1, дающего константу (σ(−30) ≈ 1e−13).
+DEFAULT_BIAS_ON = 30.0
+
+
+# --- target functions -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """Целевая функция на [0, 1]: ключ, подпись, сама функция и её константа Липшица L
+    (sup |f′|, посчитанный аналитически)."""
+
+    key: str
+    label: str
+    f: Callable
+    lipschitz: float
+
+
+TARGETS: dict[str, Target] = {
+    "smooth": Target("smooth", "гладкая: sin 2πx", lambda x: np.sin(2 * np.pi * x), 2 * np.pi),
+    "kink": Target("kink", "с изломом: 1 − 2|x − 0,4|", lambda x: 1 - 2 * np.abs(x - 0.4), 2.0),
+    "wiggly": Target("wiggly", "сильно колеблющаяся: sin 12πx", lambda x: np.sin(12 * np.pi * x),
+                     12 * np.pi),
+}
+
+
+def get_target(key: str) -> Target:
+    """Целевая функция по ключу ('smooth', 'kink', 'wiggly')."""
+    if key not in TARGETS:
+        raise ValueError(f"неизвестная целевая функция «{key}»; есть: {', '.join(TARGETS)}")
+    return TARGETS[key]
+
+
+# --- building blocks --------------------------------------------------------------------
+
+def ramp(z):
+    """Кусочно-линейная «рампа» r(z) = ReLU(z + 1/2) − ReLU(z − 1/2) = clip(z + 1/2, 0, 1):
+    непрерывная сигмоидальная функция из двух нейронов ReLU (r(z) → 0 и 1 на ∓∞)."""
+    z = as_float_array(z, "z")
+    return np.maximum(z + 0.5, 0.0) - np.maximum(z - 0.5, 0.0)
+
+
+def bump(x, a: float, b: float, k: float):
+    """Горб из двух сигмоид: σ(k(x − a)) − σ(k(x − b)), приближение индикатора [a, b] при k → ∞.
+
+    x: массив любой формы; a < b: края горба; k > 0: крутизна. Форма ответа — как у x.
+    """
+    x = as_float_array(x, "x")
+    if not a < b:
+        raise ValueError(f"bump: левый край a должен быть меньше правого b, получено a = {a}, b = {b}")
+    if not k > 0:
+        raise ValueError(f"bump: крутизна k должна быть > 0, получено k = {k}")
+    return sigmoid(k * (x - a)) - sigmoid(k * (x - b))
+
+
+def _check_hk(H, k):
+    H = check_positive_int(H, "H")
+    if not (isinstance(k, (int, float, np.floating)) and np.isfinite(k) and k > 0):
+        raise ValueError(f"крутизна k должна быть конечным числом > 0, получено {k!r}")
+    return H, float(k)
+
+
+def step_network(f: Callable, H: int, k: float, bias_on: float = DEFAULT_BIAS_ON):
+    """Веса сети из H нейронов, приближающей f на [0, 1] суммой ступенек.
+
+    Нейрон 0: ω = 0, b = b₀ (bias_on), α = v_1 — константа v_1 σ(b₀) ≈ v_1.
+    Нейрон j = 1 … H−1: ω = k, b = −k a_j, α = v_{j+1} − v_j — ступенька в точке a_j = j/H.
+    Здесь v_j = f(c_j), c_j = (j − 1/2)/H.
+
+    Возвращает (W, b, alpha) форм (1, H), (H,), (H,) — как у слоя Linear(1, H) и выходных весов.
+    """
+    H, k = _check_hk(H, k)
+    centers = (np.arange(1, H + 1) - 0.5) / H
+    v = check_finite(as_float_array(f(centers), "f(c)"), "f(c)")
+    if v.shape != (H,):
+        raise ValueError(f"step_network: f должна возвращать массив формы (H,) = ({H},), получено {v.shape}")
+    edges = np.arange(1, H) / H
+    W = np.concatenate([[0.0], np.full(H - 1, k)])[None, :]
+    b = np.concatenate([[float(bias_on)], -k * edges])
+    alpha = np.concatenate([[v[0]], np.diff(v)])
+    return W, b, alpha
+
+
+def network(X, W, b, alpha, activation=sigmoid):
+    """Ответ сети с одним скрытым слоем без выходного сдвига: y = σ(XW + b) α.
+
+    X: батч формы (n, d) или, при d = 1, вектор точек формы (n,); W: (d, H); b: (H,);
+    alpha: (H,). Возвращает массив формы (n,).
+    """
+    X = as_float_array(X, "X")
+    if X.ndim == 1:
+        X = X[:, None]
+    W, b, alpha = (as_float_array(v, name) for v, name in ((W, "W"), (b, "b"), (alpha, "alpha")))
+    if X.ndim != 2 or W.ndim != 2 or X.shape[1] != W.shape[0]:
+        raise ValueError(f"network: ожидались X формы (n, d) и W формы (d, H), получены {X.shape} и {W.shape}")
+    if b.shape != (W.shape[1],) or alpha.shape != (W.shape[1],):
+        raise ValueError(f"network: b и alpha должны иметь форму (H,) = ({W.shape[1]},), "
+                         f"получены {b.shape} и {alpha.shape}")
+    return activation(X @ W + b) @ alpha
+
+
+def bumps(x, f: Callable, H: int, k: float, bias_on: float = DEFAULT_BIAS_ON):
+    """Отдельные горбы конструкции: массив формы (H, n), строка j — v_j·(s_{j−1}(x) − s_j(x)),
+    где s_j(x) = σ(k(x − a_j)) для 1 ≤ j ≤ H−1, s_0 = σ(b₀) ≈ 1 («ступенька на −∞») и s_H = 0.
+    Сумма строк в точности равна ответу ``network`` сети ``step_network`` (суммирование по частям).
+    """
+    H, k = _check_hk(H, k)
+    x = as_float_array(x, "x")
+    if x.ndim != 1:
+        raise ValueError(f"bumps: x — вектор точек формы (n,), получена форма {x.shape}")
+    v = as_float_array(f((np.arange(1, H + 1) - 0.5) / H), "f(c)")
+    edges = np.arange(1, H) / H
+    s = np.empty((H + 1, x.size))
+    s[0] = sigmoid(float(bias_on))
+    s[1:H] = sigmoid(k * (x[None, :] - edges[:, None]))
+    s[H] = 0.0
+    return v[:, None] * (s[:-1] - s[1:])
+
+
+# --- error analysis ---------------------------------------------------------------------
+
+def error_bound(H: int, k: float, L: float, v1: float = 0.0, bias_on: float = DEFAULT_BIAS_ON) -> float:
+    """Оценка sup |y − f| конструкции ``step_network`` для L-липшицевой f:
+
+        L/(2H) + (L/H)·e^{−t}/(1 − e^{−t}) + |v_1| σ(−b₀),   t = k/(2H).
+
+    Первое слагаемое — ступенчатая функция по серединам кусков, второе — «хвосты» всех
+    несоседних сигмоид (геометрическая прогрессия), третье — неидеальная константа.
+    """
+    H, k = _check_hk(H, k)
+    if not L >= 0:
+        raise ValueError(f"error_bound: константа Липшица L должна быть ≥ 0, получено {L}")
+    t = k / (2 * H)
+    tail = (L / H) * math.exp(-t) / (-math.expm1(-t))
+    return L / (2 * H) + tail + abs(v1) * float(sigmoid(-float(bias_on)))
+
+
+def plan(eps: float, target: Target):
+    """Число нейронов H, крутизна k и сдвиг b₀, при которых ``error_bound`` ≤ ε.
+
+    Бюджет ε/2 + ε/4 + ε/4: H = ⌈L/ε⌉ (тогда L/(2H) ≤ ε/2), t = ln(1 + 4L/(Hε)) и k = 2Ht
+    (хвост ≤ ε/4), b₀ = max(ln(4|v_1|/ε), 0) (константа ≤ ε/4, так как σ(−b₀) < e^{−b₀}).
+    Возвращает (H, k, b₀).
+    """
+    if not (eps > 0):
+        raise ValueError(f"plan: точность ε должна быть > 0, получено {eps}")
+    L = target.lipschitz
+    H = max(1, math.ceil(L / eps))
+    k = 2 * H * math.log1p(4 * L / (H * eps))
+    v1 = abs(float(target.f(0.5 / H)))
+    b0 = max(math.log(4 * v1 / eps), 0.0) if v1 > 0 else 0.0
+    return H, k, b0
+
+
+def sup_error(f: Callable, W, b, alpha, grid, activation=sigmoid) -> float:
+    """max |y(x) − f(x)| по точкам сетки grid (вектор формы (n,)) — равномерная норма на сетке."""
+    grid = as_float_array(grid, "grid")
+    out = np.empty(grid.size)
+    for start in range(0, grid.size, 4096):          # chunks keep the (n, H) matrix small
+        part = grid[start:start + 4096]
+        out[start:start + 4096] = network(part, W, b, alpha, activation) - f(part)
+    return float(np.max(np.abs(out)))
+
+
+def loglog_slope(Hs, errors) -> float:
+    """Наклон прямой, проведённой МНК через точки (ln H, ln ошибки): ошибка ≈ C·H^{наклон}."""
+    Hs, errors = as_float_array(Hs, "Hs"), as_float_array(errors, "errors")
+    if Hs.shape != errors.shape or Hs.ndim != 1 or Hs.size < 2:
+        raise ValueError(f"loglog_slope: нужны два вектора одной длины ≥ 2, получены {Hs.shape} и {errors.shape}")
+    if np.any(Hs <= 0) or np.any(errors <= 0):
+        raise ValueError("loglog_slope: H и ошибки должны быть > 0 (берётся логарифм)")
+    return float(np.polyfit(np.log(Hs), np.log(errors), 1)[0])
+
+
+def error_curve(target: Target, Hs, steepness_per_neuron: float = 60.0, grid_points: int = 4001):
+    """Равномерная ошибка конструкции для каждого H из Hs при k = κH (κ = steepness_per_neuron:
+    ширина перехода — постоянная доля длины куска, хвосты ~ e^{−κ/2} ничтожны).
+    Возвращает массив ошибок формы (len(Hs),)."""
+    grid = np.linspace(0.0, 1.0, grid_points)
+    errs = []
+    for H in Hs:
+        W, b, alpha = step_network(target.f, int(H), steepness_per_neuron * int(H))
+        errs.append(sup_error(target.f, W, b, alpha, grid))
+    return np.array(errs)
+
+
+def neurons_needed(target: Target, err: float, steepness_per_neuron: float = 60.0,
+                   grid_points: int = 4001, H_max: int = 100000) -> int:
+    """Наименьшее H, при котором конструкция (k = κH) даёт на сетке sup-ошибку ≤ err.
+    Удвоение H, затем бисекция (ошибка конструкции убывает с H почти монотонно)."""
+    if not err > 0:
+        raise ValueError(f"neurons_needed: ошибка err должна быть > 0, получено {err}")
+    grid = np.linspace(0.0, 1.0, grid_points)
+
+    def ok(H):
+        W, b, alpha = step_network(target.f, H, steepness_per_neuron * H)
+        return sup_error(target.f, W, b, alpha, grid) <= err
+
+    hi = 1
+    while not ok(hi):
+        hi *= 2
+        if hi > H_max:
+            raise ValueError(f"neurons_needed: не хватило H ≤ {H_max} для ошибки {err}")
+    lo = hi // 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi
+
+
+# --- training the same network ----------------------------------------------------------
+
+def train_network(target: Target, H: int, steps: int = 2000, lr: float = 0.2, momentum: float = 0.9,
+                  n: int = 101, rng=0, init_scale: float = 12.0):
+    """Обучает сеть y = σ(xW + b) α (без выходного сдвига) полным градиентным спуском по MSE
+    на n равноотстоящих точках [0, 1].
+
+    Начало: ω_h ~ U(−s, s), центры ступенек c_h ~ U(0, 1), b_h = −ω_h c_h (s = init_scale),
+    α ~ U(−1/√H, 1/√H). Оптимизатор — lib.optim.SGD с моментом; выходной сдвиг Linear
+    обнулён и не обучается (в теореме его нет).
+    Возвращает (model, losses): Sequential(Linear(1, H), Sigmoid(), Linear(H, 1)) и список
+    значений MSE по шагам.
+    """
+    H = check_positive_int(H, "H")
+    steps = check_positive_int(steps, "steps")
+    gen = as_generator(rng)
+    hidden, out = nn.Linear(1, H, rng=gen), nn.Linear(H, 1, rng=gen)
+    w = gen.uniform(-init_scale, init_scale, H)
+    hidden.W.data[:] = w[None, :]
+    hidden.b.data[:] = -w * gen.uniform(0.0, 1.0, H)
+    out.b.data[:] = 0.0
+    model = nn.Sequential(hidden, nn.Sigmoid(), out)
+    opt = SGD([hidden.W, hidden.b, out.W], lr=lr, momentum=momentum)
+    loss_fn = MSELoss()
+    X = np.linspace(0.0, 1.0, n)[:, None]
+    Y = target.f(X)
+    losses = []
+    for _ in range(steps):
+        losses.append(loss_fn(model(X), Y))
+        opt.zero_grad()
+        model.backward(loss_fn.backward())
+        opt.step()
+    return model, losses
+
+
+# --- d = 2: towers (picture) --------------------------------------------------------------
+
+def tower_parts(n: int = 81, k: float = 40.0, lo: float = 0.4, hi: float = 0.6, threshold_k: float = 30.0):
+    """Башня над квадратом [lo, hi]² в [0, 1]² по Нильсену.
+
+    B(x₁, x₂) = bump(x₁) + bump(x₂) — «крест» высотой ≈ 2 в центре и ≈ 1 на рукавах (четыре
+    нейрона скрытого слоя); T = σ(K(B − 3/2)) — башня: нейрон второго слоя с порогом 3/2.
+    Возвращает (x, B, T): сетка x формы (n,) и массивы B, T формы (n, n) (строка — x₂).
+    """
+    x = np.linspace(0.0, 1.0, n)
+    b1 = bump(x, lo, hi, k)
+    B = b1[None, :] + b1[:, None]
+    return x, B, sigmoid(threshold_k * (B - 1.5))
+
+
+def draw_towers(fig=None):
+    """Рисунок для d = 2: слева сумма двух горбов (крест), справа башня после порога."""
+    from matplotlib.figure import Figure
+
+    if fig is None:
+        fig = Figure(figsize=(7.5, 3.2), layout="constrained")
+    x, B, T = tower_parts()
+    X1, X2 = np.meshgrid(x, x)
+    for i, (Z, title) in enumerate(((B, "горб(x₁) + горб(x₂): «крест»"),
+                                    (T, "σ(K(крест − 3/2)): «башня»"))):
+        ax = fig.add_subplot(1, 2, i + 1, projection="3d")
+        ax.plot_surface(X1, X2, Z, cmap="viridis", linewidth=0, antialiased=False, rstride=2, cstride=2)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        ax.view_init(elev=30, azim=-60)
+    return fig
+
+
+# --- panels -----------------------------------------------------------------------------
+
+_PLOT_X = np.linspace(0.0, 1.0, 301)
+
+
+def _draw_approx(fig, target: str, H: int, k: float):
+    from matplotlib.collections import LineCollection
+
+    tgt = get_target(target)
+    x = _PLOT_X
+    parts = bumps(x, tgt.f, H, k)
+    y = parts.sum(axis=0)
+    fx = tgt.f(x)
+    err = y - fx
+    bound = error_bound(H, k, tgt.lipschitz, float(tgt.f(0.5 / H)))
+    ax1, ax2 = fig.subplots(1, 2, width_ratios=(1.4, 1))
+    segs = np.stack([np.broadcast_to(x, parts.shape), parts], axis=-1)
+    ax1.add_collection(LineCollection(segs, colors="0.6", linewidths=0.8,
+                                      label="горбы v_j·(s_{j−1} − s_j)"))
+    ax1.plot(x, fx, color="black", lw=2, label="f(x)")
+    ax1.plot(x, y, color="C3", lw=1.5, label=f"y(x), H = {H}")
+    lo, hi = min(fx.min(), y.min(), parts.min()), max(fx.max(), y.max(), parts.max())
+    pad = 0.08 * (hi - lo + 1e-12)
+    ax1.set_ylim(lo - pad, hi + pad)
+    ax1.set_xlim(0, 1)
+    ax1.set_xlabel("x")
+    ax1.set_ylabel("значение")
+    ax1.legend(loc="lower left", fontsize=7)
+    ax2.plot(x, err, color="C0", lw=1)
+    ax2.axhline(bound, color="C3", ls="--", lw=1, label=f"оценка {bound:.3g}")
+    ax2.axhline(-bound, color="C3", ls="--", lw=1)
+    ax2.set_xlim(0, 1)
+    ax2.set_xlabel("x")
+    ax2.set_ylabel("y(x) − f(x)")
+    ax2.set_title(f"max |y − f| = {np.abs(err).max():.3g}", fontsize=9)
+    ax2.legend(loc="lower right", fontsize=7)
+    ax2.grid(alpha=0.3)
+
+
+def _draw_bump(fig, a: float, width: float, k: float):
+    x = _PLOT_X
+    b = a + width
+    ax = fig.add_subplot(1, 1, 1)
+    s1, s2 = sigmoid(k * (x - a)), sigmoid(k * (x - b))
+    ax.plot(x, s1, color="C0", lw=1, ls="--", label="σ(k(x − a))")
+    ax.plot(x, s2, color="C1", lw=1, ls="--", label="σ(k(x − b))")
+    ax.plot(x, s1 - s2, color="C3", lw=2, label="горб = разность")
+    ax.axvspan(a, b, color="0.9", zorder=0, label="[a, b]")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("x")
+    ax.set_ylabel("значение")
+    ax.legend(loc="upper right", fontsize=7)
+    ax.grid(alpha=0.3)
+
+
+widgets.register(widgets.Panel(
+    key="ch02.bump",
+    title="Две ступеньки — горб: σ(k(x − a)) − σ(k(x − b)), b = a + ширина",
+    controls=(
+        widgets.FloatSlider("a", "a", 0.0, 0.8, 0.01, 0.3),
+        widgets.FloatSlider("width", "ширина b − a", 0.05, 0.5, 0.01, 0.3),
+        widgets.FloatSlider("k", "крутизна k", 5.0, 200.0, 1.0, 20.0),
+    ),
+    draw=_draw_bump,
+    figsize=(6.0, 3.0),
+    snapshots=({"k": 10.0}, {"k": 40.0}, {"k": 200.0}),
+    snapshot_figsize=(4.0, 2.6),
+    snapshot_cols=3,
+))
+
+widgets.register(widgets.Panel(
+    key="ch02.approx",
+    title="Сумма горбов приближает f: слева f, сеть y и горбы, справа ошибка y − f и её оценка",
+    controls=(
+        widgets.Dropdown("target", "функция", tuple((t.label, t.key) for t in TARGETS.values()), "smooth"),
+        widgets.IntSlider("H", "нейронов H", 1, 40, 1, 8),
+        widgets.FloatSlider("k", "крутизна k", 1.0, 400.0, 1.0, 100.0),
+    ),
+    draw=_draw_approx,
+    figsize=(8.0, 3.2),
+    snapshots=({"target": "smooth", "H": 5, "k": 100.0}, {"target": "smooth", "H": 20, "k": 400.0},
+               {"target": "kink", "H": 10, "k": 15.0}, {"target": "wiggly", "H": 40, "k": 400.0}),
+    snapshot_figsize=(8.0, 2.8),
+    snapshot_cols=1,
+))
