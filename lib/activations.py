@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._validate import as_float_array
@@ -20,6 +22,12 @@ __all__ = [
     "relu_grad",
     "softmax",
     "log_softmax",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "gelu",
+    "gelu_grad",
+    "silu",
+    "silu_grad",
 ]
 
 
@@ -79,3 +87,68 @@ def log_softmax(z, axis: int = -1):
     m = np.max(z, axis=axis, keepdims=True)
     shifted = z - m
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def _check_slope(negative_slope) -> float:
+    a = float(negative_slope)
+    if not (np.isfinite(a) and 0.0 <= a < 1.0):
+        raise ValueError(f"negative_slope: ожидалось число из [0, 1), получено {negative_slope!r}")
+    return a
+
+
+def leaky_relu(z, negative_slope: float = 0.01):
+    """Leaky ReLU: z при z > 0 и αz при z ≤ 0 (α = ``negative_slope`` ∈ [0, 1), как в PyTorch)."""
+    z = as_float_array(z, "z")
+    a = _check_slope(negative_slope)
+    return np.where(z > 0, z, a * z)
+
+
+def leaky_relu_grad(z, negative_slope: float = 0.01):
+    """Производная Leaky ReLU: 1 при z > 0 и α при z ≤ 0 (в нуле берём α, как PyTorch)."""
+    z = as_float_array(z, "z")
+    a = _check_slope(negative_slope)
+    return np.where(z > 0, 1.0, a)
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _normal_cdf(z):
+    """Φ(z) = (1 + erf(z/√2)) / 2 — функция распределения N(0, 1); erf из ``math`` точна до ulp."""
+    return 0.5 * (1.0 + np.asarray(_erf(z / np.sqrt(2.0)), dtype=np.float64))
+
+
+def gelu(z, approximate: str = "none"):
+    """GELU(z) = z·Φ(z), где Φ — функция распределения N(0, 1) (Hendrycks, Gimpel, 2016).
+
+    ``approximate="tanh"`` — приближение z/2·(1 + tanh(√(2/π)(z + 0.044715 z³))), как в PyTorch.
+    Переполнения нет: Φ и tanh ограничены.
+    """
+    z = as_float_array(z, "z")
+    if approximate == "none":
+        return z * _normal_cdf(z)
+    if approximate == "tanh":
+        return 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3)))
+    raise ValueError(f"gelu: approximate должен быть 'none' или 'tanh', получено {approximate!r}")
+
+
+def gelu_grad(z):
+    """Производная GELU: Φ(z) + z·φ(z), где φ(z) = e^{−z²/2}/√(2π) — плотность N(0, 1)."""
+    z = as_float_array(z, "z")
+    # φ(z) < 1e-297 for |z| > 37: skip those values so that exp does not even underflow
+    small = np.minimum(np.abs(z), 37.0)
+    pdf = np.where(np.abs(z) < 37.0, np.exp(-0.5 * small * small), 0.0) / np.sqrt(2.0 * np.pi)
+    return _normal_cdf(z) + z * pdf
+
+
+def silu(z):
+    """SiLU (swish): z·σ(z); через устойчивую сигмоиду, поэтому без переполнения."""
+    z = as_float_array(z, "z")
+    return z * sigmoid(z)
+
+
+def silu_grad(z):
+    """Производная SiLU: σ(z) + zσ(z)(1 − σ(z)) = σ(z)(1 + z(1 − σ(z)))."""
+    z = as_float_array(z, "z")
+    s = sigmoid(z)
+    return s * (1.0 + z * (1.0 - s))
