@@ -1,0 +1,400 @@
+"""Функции активации (глава 5): опыты, таблица свойств, рисунки и панели со слайдерами.
+
+Что здесь есть:
+
+* ``ACTIVATIONS`` — сигмоида, tanh, ReLU, Leaky ReLU, GELU, SiLU: функция, производная, подпись;
+* ``transformed`` — активация со сдвигом и масштабом f(a(z − c)) и её производная;
+* ``merge_linear`` — несколько слоёв ``Linear`` без активаций, собранные в один;
+* ``properties`` — численные свойства активации (область значений, центрированность, насыщение);
+* ``deep_stack``, ``gradient_profile``, ``mean_gradient_profile`` — затухание градиента в глубокой
+  сети: градиент ∂L/∂z_k, дошедший до каждого слоя, читается из ``Linear.grad_output``;
+* ``dead_units`` — доля «мёртвых» нейронов ReLU, которые не срабатывают ни на одном объекте.
+
+Обозначения: слой k сети считает z_k = a_{k−1} W_k + b_k и a_k = σ(z_k), a_0 = X ∈ R^{n×d}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+from . import activations as A
+from . import widgets
+from ._validate import as_float_array, as_generator, check_positive_int
+from .layers import Linear, ReLU, Sequential, Sigmoid, Tanh
+from .losses import MSELoss
+from .module import Module
+
+__all__ = [
+    "Activation",
+    "ACTIVATIONS",
+    "LEAKY_SLOPE",
+    "get_activation",
+    "transformed",
+    "merge_linear",
+    "properties",
+    "Elementwise",
+    "activation_module",
+    "deep_stack",
+    "gradient_profile",
+    "mean_gradient_profile",
+    "dead_units",
+    "plot_activations",
+    "plot_profiles",
+    "plot_dead_share",
+]
+
+#: Наклон Leaky ReLU при z ≤ 0 в опытах главы: 0.1, чтобы излом был виден на графике
+#: (в PyTorch по умолчанию 0.01).
+LEAKY_SLOPE = 0.1
+
+
+@dataclass(frozen=True)
+class Activation:
+    """Функция активации: имя, подпись по-русски, функция f(z) и производная f′(z)."""
+
+    name: str
+    label: str
+    f: Callable
+    grad: Callable
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation("sigmoid", "сигмоида σ", A.sigmoid, A.sigmoid_grad),
+    "tanh": Activation("tanh", "tanh", A.tanh, A.tanh_grad),
+    "relu": Activation("relu", "ReLU", A.relu, A.relu_grad),
+    "leaky_relu": Activation("leaky_relu", f"Leaky ReLU (α = {LEAKY_SLOPE})",
+                             lambda z: A.leaky_relu(z, LEAKY_SLOPE),
+                             lambda z: A.leaky_relu_grad(z, LEAKY_SLOPE)),
+    "gelu": Activation("gelu", "GELU", A.gelu, A.gelu_grad),
+    "silu": Activation("silu", "SiLU", A.silu, A.silu_grad),
+}
+
+
+def get_activation(name: str) -> Activation:
+    """Активация по имени ('sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu', 'silu')."""
+    if name not in ACTIVATIONS:
+        raise ValueError(
+            f"неизвестная активация {name!r}; ожидалось одно из: {', '.join(ACTIVATIONS)}"
+        )
+    return ACTIVATIONS[name]
+
+
+def transformed(name: str, z, shift: float = 0.0, scale: float = 1.0):
+    """Активация со сдвигом c и масштабом a: g(z) = f(a(z − c)) и g′(z) = a·f′(a(z − c)).
+
+    z: массив любой формы; возвращает пару (g, g′) той же формы. Сдвиг переносит график
+    вправо на c, масштаб сжимает его по горизонтали в a раз, а производную умножает на a
+    (цепное правило). Так действует нейрон с одним входом: ωx + b = ω(x − c) при c = −b/ω.
+    """
+    act = get_activation(name)
+    z = as_float_array(z, "z")
+    shift, scale = float(shift), float(scale)
+    if not (np.isfinite(shift) and np.isfinite(scale)):
+        raise ValueError(f"transformed: сдвиг и масштаб должны быть конечными, получено {shift}, {scale}")
+    u = scale * (z - shift)
+    return act.f(u), scale * act.grad(u)
+
+
+def merge_linear(*layers: Linear) -> Linear:
+    """Цепочка слоёв ``Linear`` без активаций как один слой ``Linear``.
+
+    Для двух слоёв: (xW₁ + b₁)W₂ + b₂ = x(W₁W₂) + (b₁W₂ + b₂), то есть W = W₁W₂, b = b₁W₂ + b₂;
+    для K слоёв формула применяется K − 1 раз. Формы: W₁ (d, H₁), W₂ (H₁, H₂), … → W (d, H_K).
+    """
+    if not layers:
+        raise ValueError("merge_linear: нужен хотя бы один слой Linear")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Linear):
+            raise ValueError(f"merge_linear: слой {i} должен быть Linear, получен {type(layer).__name__}")
+    W, b = layers[0].W.data.copy(), layers[0].b.data.copy()
+    for i, layer in enumerate(layers[1:], start=1):
+        if layer.in_features != W.shape[1]:
+            raise ValueError(
+                f"merge_linear: слой {i} ждёт {layer.in_features} входов, а предыдущий даёт "
+                f"{W.shape[1]} выходов"
+            )
+        W, b = W @ layer.W.data, b @ layer.W.data + layer.b.data
+    merged = Linear(W.shape[0], W.shape[1], rng=0)
+    merged.W.data, merged.b.data = W, b
+    return merged
+
+
+def properties(name: str, lim: float = 30.0, points: int = 60001) -> dict:
+    """Численные свойства активации на сетке z ∈ [−lim, lim] (шаг 2·lim/(points − 1)).
+
+    Возвращает словарь: ``low``/``high`` — f(−10⁴) и f(10⁴) (где f ограничена, это её пределы);
+    ``f0`` = f(0); ``mean_normal`` — среднее f(z) по z ~ N(0, 1) (квадратура по сетке);
+    ``max_grad`` и ``argmax_grad`` — наибольшая производная на сетке и где она достигается;
+    ``grad_left``/``grad_right`` — f′(−lim) и f′(lim) (насыщение: близко к 0).
+    """
+    act = get_activation(name)
+    z = np.linspace(-lim, lim, points)
+    g = act.grad(z)
+    density = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+    dz = z[1] - z[0]
+    ends = act.f(np.array([-1e4, 1e4]))
+    return {
+        "low": float(ends[0]),
+        "high": float(ends[1]),
+        "f0": float(act.f(0.0)),
+        "mean_normal": float(np.sum(act.f(z) * density) * dz),
+        "max_grad": float(g.max()),
+        "argmax_grad": float(z[np.argmax(g)]),
+        "grad_left": float(act.grad(-lim)),
+        "grad_right": float(act.grad(lim)),
+    }
+
+
+class Elementwise(Module):
+    """Поэлементная активация как модуль: y = f(z), обратный проход ∂L/∂z = ∂L/∂y · f′(z).
+
+    Нужна для Leaky ReLU, GELU и SiLU, которых нет среди модулей ``lib.nn``.
+    """
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.act = get_activation(name)
+
+    def forward(self, x):
+        self._z = as_float_array(x, "x")
+        return self.act.f(self._z)
+
+    def _backward(self, grad_output):
+        return grad_output * self.act.grad(self._z)
+
+    def extra_repr(self) -> str:
+        return self.act.name
+
+
+def activation_module(name: str) -> Module:
+    """Модуль активации: ``Sigmoid``, ``Tanh``, ``ReLU`` из ``lib.nn`` или ``Elementwise``."""
+    get_activation(name)
+    core = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
+    return core[name]() if name in core else Elementwise(name)
+
+
+def deep_stack(name: str, depth: int, width: int = 32, rng=None, init: str = "he",
+               bias: float = 0.0) -> Sequential:
+    """Глубокая сеть: ``depth`` раз (Linear(width, width), активация).
+
+    init: 'he' — веса из N(0, 2/width) (инициализация Кайминга Хе для ReLU), свободные члены
+    равны ``bias``; 'default' — как в ``Linear`` (и PyTorch): равномерно на [−1/√width, 1/√width]
+    (``bias`` тогда не используется).
+    """
+    get_activation(name)
+    depth = check_positive_int(depth, "depth")
+    width = check_positive_int(width, "width")
+    if init not in ("he", "default"):
+        raise ValueError(f"deep_stack: init должен быть 'he' или 'default', получено {init!r}")
+    gen = as_generator(rng)
+    modules = []
+    for _ in range(depth):
+        lin = Linear(width, width, rng=gen)
+        if init == "he":
+            lin.W.data = gen.normal(0.0, np.sqrt(2.0 / width), size=(width, width))
+            lin.b.data = np.full(width, float(bias))
+        modules += [lin, activation_module(name)]
+    return Sequential(*modules)
+
+
+def gradient_profile(name: str, depth: int, width: int = 32, n: int = 64, seed: int = 0,
+                     init: str = "he") -> np.ndarray:
+    """Градиент, дошедший до каждого слоя глубокой сети (один запуск).
+
+    Сеть ``deep_stack(name, depth, width, init=init)`` получает батч X ~ N(0, 1) формы (n, width),
+    потери — MSE до случайной цели Y ~ N(0, 1). После ``backward`` у каждого ``Linear`` в
+    ``.grad_output`` лежит G_k = ∂L/∂z_k формы (n, width). Возвращает массив формы (depth,):
+    среднеквадратичное значение √(mean G_k²) для слоёв k = 1 … depth (от входа к выходу).
+    """
+    gen = np.random.default_rng(seed)
+    model = deep_stack(name, depth, width, rng=gen, init=init)
+    X = gen.standard_normal((check_positive_int(n, "n"), width))
+    Y = gen.standard_normal((n, width))
+    loss_fn = MSELoss()
+    loss_fn(model(X), Y)
+    model.backward(loss_fn.backward())
+    return np.array([np.sqrt(np.mean(m.grad_output ** 2)) for m in model if isinstance(m, Linear)])
+
+
+@lru_cache(maxsize=512)
+def _mean_profile(name: str, depth: int, width: int, n: int, seeds: tuple, init: str) -> np.ndarray:
+    logs = [np.log10(gradient_profile(name, depth, width, n, s, init)) for s in seeds]
+    return 10.0 ** np.mean(logs, axis=0)
+
+
+def mean_gradient_profile(name: str, depth: int, seeds=(0, 1, 2, 3, 4), width: int = 32,
+                          n: int = 64, init: str = "he") -> np.ndarray:
+    """Профиль ``gradient_profile``, усреднённый по зёрнам ``seeds`` (среднее геометрическое).
+
+    Градиенты разных слоёв различаются на порядки, поэтому усредняем их логарифмы:
+    результат — 10^(среднее log₁₀). Форма (depth,); результаты кэшируются.
+    """
+    seeds = tuple(int(s) for s in seeds)
+    if not seeds:
+        raise ValueError("mean_gradient_profile: нужен хотя бы один seed")
+    out = _mean_profile(name, int(depth), int(width), int(n), seeds, init)
+    return out.copy()
+
+
+def dead_units(model: Sequential, X) -> list:
+    """Доля «мёртвых» нейронов в каждом слое ReLU сети ``model`` на выборке X (n, d).
+
+    Нейрон мёртв на выборке, если его вход z ≤ 0 на всех n объектах: тогда его выход и
+    производная ReLU равны 0 на всех объектах, и градиенты его весов — ровно ноль.
+    Возвращает список пар (маска мёртвых нейронов формы (H,), доля мёртвых) по слоям ReLU.
+    """
+    if not isinstance(model, Sequential):
+        raise ValueError(f"dead_units: ожидалась Sequential, получен {type(model).__name__}")
+    x = as_float_array(X, "X")
+    result = []
+    for m in model:
+        if isinstance(m, ReLU):
+            dead = np.all(x <= 0, axis=0)
+            result.append((dead, float(dead.mean())))
+        x = m(x)
+    if not result:
+        raise ValueError("dead_units: в сети нет слоёв ReLU")
+    return result
+
+
+# --- figures --------------------------------------------------------------------------
+
+_COLORS = {"sigmoid": "C0", "tanh": "C1", "relu": "C2", "leaky_relu": "C3", "gelu": "C4", "silu": "C5"}
+
+
+def plot_activations(names, fig=None, lim: float = 4.0):
+    """Рисунок из двух панелей: графики активаций ``names`` и их производных на [−lim, lim]."""
+    from matplotlib.figure import Figure
+
+    if fig is None:
+        fig = Figure(figsize=(8, 3.2), layout="constrained")
+    z = np.linspace(-lim, lim, 801)
+    ax_f, ax_g = fig.subplots(1, 2)
+    for name in names:
+        act = get_activation(name)
+        ax_f.plot(z, act.f(z), color=_COLORS[name], lw=2, label=act.label)
+        ax_g.plot(z, act.grad(z), color=_COLORS[name], lw=2, label=act.label)
+    for ax, title in ((ax_f, "функция f(z)"), (ax_g, "производная f′(z)")):
+        ax.axhline(0, color="0.5", lw=0.8)
+        ax.axvline(0, color="0.5", lw=0.8)
+        ax.set_xlabel("z")
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    ax_f.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_profiles(profiles: dict, ax=None, title: str = ""):
+    """Профили градиента на логарифмической оси: ``profiles`` — {имя активации: массив (depth,)}."""
+    from matplotlib.figure import Figure
+
+    if ax is None:
+        fig = Figure(figsize=(7, 3.2), layout="constrained")
+        ax = fig.add_subplot(1, 1, 1)
+    for name, prof in profiles.items():
+        act = get_activation(name)
+        ax.semilogy(np.arange(1, len(prof) + 1), prof, "o-", color=_COLORS[name], lw=2, ms=4,
+                    label=act.label)
+    ax.set_xlabel("номер слоя k (1 — у входа)")
+    ax.set_ylabel("RMS ∂L/∂z_k")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax.figure
+
+
+def plot_dead_share(biases, shares, ax=None):
+    """Доля мёртвых нейронов по слоям в зависимости от начального свободного члена.
+
+    biases: массив формы (m,); shares: массив формы (m, число слоёв ReLU).
+    """
+    from matplotlib.figure import Figure
+
+    if ax is None:
+        fig = Figure(figsize=(6, 3), layout="constrained")
+        ax = fig.add_subplot(1, 1, 1)
+    shares = np.asarray(shares)
+    for k in range(shares.shape[1]):
+        ax.plot(biases, 100 * shares[:, k], "o-", ms=3, lw=1.5, label=f"слой {k + 1}")
+    ax.set_xlabel("начальный свободный член b всех нейронов")
+    ax.set_ylabel("мёртвых нейронов, %")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax.figure
+
+
+# --- panels ---------------------------------------------------------------------------
+
+_NAME_OPTIONS = tuple((act.label, key) for key, act in ACTIVATIONS.items())
+_SHAPE_LIM = 5.0
+_SHAPE_Z = np.linspace(-_SHAPE_LIM, _SHAPE_LIM, 401)
+
+
+def _draw_shape(fig, name: str, shift: float, scale: float):
+    act = get_activation(name)
+    g, dg = transformed(name, _SHAPE_Z, shift, scale)
+    ax_f, ax_g = fig.subplots(1, 2)
+    ax_f.plot(_SHAPE_Z, act.f(_SHAPE_Z), color="0.7", lw=1.5, ls="--", label="f(z)")
+    ax_f.plot(_SHAPE_Z, g, color=_COLORS[name], lw=2, label="f(a(z − c))")
+    ax_g.plot(_SHAPE_Z, act.grad(_SHAPE_Z), color="0.7", lw=1.5, ls="--", label="f′(z)")
+    ax_g.plot(_SHAPE_Z, dg, color=_COLORS[name], lw=2, label="a·f′(a(z − c))")
+    i = int(np.argmax(dg))
+    ax_g.plot([_SHAPE_Z[i]], [dg[i]], "o", color="black", ms=4)
+    ax_g.annotate(f"max = {dg[i]:.3g}", (_SHAPE_Z[i], dg[i]), textcoords="offset points",
+                  xytext=(6, -12), fontsize=8)
+    for ax, title in ((ax_f, "функция"), (ax_g, "производная")):
+        ax.axvline(shift, color="C3", lw=1, ls=":")
+        ax.set_xlim(-_SHAPE_LIM, _SHAPE_LIM)
+        ax.set_xlabel("z")
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+
+
+def _draw_depth(fig, name: str, depth: int):
+    ax = fig.add_subplot(1, 1, 1)
+    profiles = {"relu": mean_gradient_profile("relu", depth, seeds=(0, 1, 2))}
+    if name != "relu":
+        profiles = {name: mean_gradient_profile(name, depth, seeds=(0, 1, 2)), **profiles}
+    plot_profiles(profiles, ax=ax)
+    ratio = f"{profiles[name][0] / profiles[name][-1]:.1e}".replace("-", "−")
+    ax.set_title(f"{get_activation(name).label}: градиент у слоя 1 / у слоя {depth} = {ratio}",
+                 fontsize=9)
+    ax.set_xlim(0.5, max(depth, 2) + 0.5)
+
+
+widgets.register(widgets.Panel(
+    key="ch05.shape",
+    title="Активация f(a(z − c)) и её производная a·f′(a(z − c)): сдвиг c и масштаб a",
+    controls=(
+        widgets.Dropdown("name", "активация", _NAME_OPTIONS, "sigmoid"),
+        widgets.FloatSlider("shift", "сдвиг c", -3.0, 3.0, 0.1, 0.0),
+        widgets.FloatSlider("scale", "масштаб a", 0.25, 4.0, 0.05, 1.0),
+    ),
+    draw=_draw_shape,
+    figsize=(8.0, 3.0),
+    snapshots=({"name": "sigmoid"}, {"name": "sigmoid", "scale": 4.0, "shift": 1.0},
+               {"name": "tanh", "scale": 0.5}, {"name": "relu", "shift": -1.0, "scale": 2.0}),
+    snapshot_figsize=(8.0, 2.6),
+    snapshot_cols=1,
+))
+
+widgets.register(widgets.Panel(
+    key="ch05.depth",
+    title="Градиент, дошедший до каждого слоя глубокой сети (среднее по 3 зёрнам), и ReLU для сравнения",
+    controls=(
+        widgets.Dropdown("name", "активация", _NAME_OPTIONS, "sigmoid"),
+        widgets.IntSlider("depth", "число слоёв", 2, 20, 1, 10),
+    ),
+    draw=_draw_depth,
+    figsize=(7.0, 3.2),
+    snapshots=({"name": "sigmoid", "depth": 5}, {"name": "sigmoid", "depth": 20},
+               {"name": "tanh", "depth": 20}, {"name": "gelu", "depth": 20}),
+    snapshot_figsize=(5.0, 3.0),
+    snapshot_cols=2,
+))
