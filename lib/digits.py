@@ -1,0 +1,321 @@
+"""Собираем всё вместе: рукописные цифры (глава 8).
+
+Весь курс на одном настоящем наборе данных — 1797 картинок 8×8 из scikit-learn
+(``lib.data.load_digits_split``). Модель — многослойный перцептрон
+
+    h = ReLU(xW₁ + b₁),  h̃ = Dropout_p(h),  z = h̃W₂ + b₂ ∈ R^K,  K = 10,
+
+где x ∈ R^64 — строка яркостей в [0, 1], W₁ ∈ R^{64×H}, W₂ ∈ R^{H×10}. Потеря —
+кросс-энтропия на логитах z, обучение — мини-батчи и SGD с моментом (``lib.training.fit``).
+Здесь же — точность и матрица ошибок, картинки ошибок сети и панель «обучить заново».
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import widgets
+from ._validate import as_float_array, as_generator, check_ndim, check_positive_int
+from .data import load_digits_split
+from .layers import Linear, ReLU, Sequential
+from .dropout import Dropout
+from .losses import CrossEntropyLoss
+from .optim import SGD
+from .training import History, evaluate, fit
+
+__all__ = ["N_FEATURES", "N_CLASSES", "digits_data", "build_model", "count_parameters",
+           "TrainResult", "train_digits", "predict", "accuracy_from_labels", "confusion_matrix",
+           "misclassified", "confused_pairs", "plot_digits", "plot_history", "plot_confusion",
+           "plot_misclassified"]
+
+#: d — число признаков (пикселей 8×8).
+N_FEATURES = 64
+#: K — число классов (цифры 0…9).
+N_CLASSES = 10
+
+
+# --- data ----------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4)
+def _split(seed: int) -> dict:
+    data = load_digits_split(val_size=0.2, test_size=0.2, seed=seed)
+    for arr in data.values():
+        arr.setflags(write=False)  # shared between calls: protect from accidental edits
+    return data
+
+
+def digits_data(seed: int = 0) -> dict:
+    """Разбиение цифр на обучение/валидацию/тест (60/20/20 %, стратифицированное, зерно ``seed``).
+
+    Возвращает словарь ``lib.data.load_digits_split``: X_train (n, 64), y_train (n,), X_val,
+    y_val, X_test, y_test, images_train (n, 8, 8), … Массивы только для чтения: разбиение
+    кешируется и переиспользуется (загрузка scikit-learn занимает около секунды).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ValueError(f"digits_data: зерно seed должно быть целым числом, получено {seed!r}")
+    return _split(int(seed))
+
+
+# --- model -----------------------------------------------------------------------------
+
+def _check_p(p) -> float:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not (0.0 <= p < 1.0):
+        raise ValueError(f"вероятность dropout p должна лежать в [0, 1), получено p = {p!r}")
+    return float(p)
+
+
+def build_model(hidden: int = 128, p: float = 0.2, rng=0) -> Sequential:
+    """Перцептрон с одним скрытым слоем: Linear(64, H) → ReLU → Dropout(p) → Linear(H, 10).
+
+    hidden: H — число нейронов скрытого слоя; p: вероятность dropout, 0 ≤ p < 1;
+    rng: зерно или ``np.random.Generator`` (начальные веса и маски dropout).
+    Выход модели — логиты z формы (n, 10); softmax применяет уже функция потерь.
+    """
+    hidden = check_positive_int(hidden, "hidden (H)")
+    p = _check_p(p)
+    gen = as_generator(rng)
+    return Sequential(
+        Linear(N_FEATURES, hidden, rng=gen),
+        ReLU(),
+        Dropout(p, rng=gen),
+        Linear(hidden, N_CLASSES, rng=gen),
+    )
+
+
+def count_parameters(model) -> int:
+    """Число обучаемых чисел модели: Σ по параметрам их размеров (для build_model — 75H + 10)."""
+    return int(sum(param.data.size for param in model.parameters()))
+
+
+@dataclass
+class TrainResult:
+    """Итог обучения: модель (в режиме eval), история по эпохам, время обучения в секундах,
+    потеря и точность на тестовой выборке."""
+
+    model: Sequential
+    history: History
+    seconds: float
+    test_loss: float
+    test_acc: float
+
+
+def train_digits(hidden: int = 128, p: float = 0.2, lr: float = 0.1, epochs: int = 40,
+                 batch_size: int = 32, momentum: float = 0.9, seed: int = 0,
+                 data: dict | None = None) -> TrainResult:
+    """Обучает ``build_model(hidden, p)`` на цифрах и возвращает ``TrainResult``.
+
+    Схема — ``lib.training.fit``: мини-батчи размера ``batch_size`` в случайном порядке,
+    кросс-энтропия, SGD с моментом μ = ``momentum`` и шагом η = ``lr``:
+    v_t = μ v_{t−1} + ∇L(θ_{t−1}), θ_t = θ_{t−1} − η v_t.
+    Один генератор ``default_rng(seed)`` задаёт и начальные веса, и маски dropout, и порядок
+    батчей, поэтому при одном ``seed`` результат воспроизводится до бита.
+    После каждой эпохи история хранит потерю и точность на обучении и валидации;
+    тестовая выборка используется один раз, в конце.
+    """
+    if data is None:
+        data = digits_data(0)
+    epochs = check_positive_int(epochs, "epochs")
+    gen = np.random.default_rng(seed)
+    model = build_model(hidden, p, rng=gen)
+    loss_fn = CrossEntropyLoss()
+    optimizer = SGD(model.parameters(), lr=lr, momentum=momentum)
+    start = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            history = fit(model, loss_fn, optimizer, data["X_train"], data["y_train"], epochs=epochs,
+                          batch_size=batch_size, rng=gen, X_val=data["X_val"], y_val=data["y_val"])
+        except ValueError as exc:  # activations became inf/NaN: the step η was too large
+            raise ValueError(f"train_digits: обучение разошлось при η = {lr}: {exc}") from exc
+    seconds = time.perf_counter() - start
+    model.eval()
+    test_loss, test_acc = evaluate(model, loss_fn, data["X_test"], data["y_test"])
+    return TrainResult(model, history, seconds, float(test_loss), float(test_acc))
+
+
+def predict(model, X) -> np.ndarray:
+    """Предсказанные классы: argmax логитов по оси классов (в режиме eval, без dropout).
+
+    X: (n, 64) → метки формы (n,). Режим модели после вызова восстанавливается.
+    """
+    was_training = model.training
+    model.eval()
+    logits = model(X)
+    model.train(was_training)
+    return np.argmax(logits, axis=1)
+
+
+# --- metrics ---------------------------------------------------------------------------
+
+def _check_labels(y, name: str, classes: int) -> np.ndarray:
+    arr = np.asarray(y)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"{name}: ожидались целые метки классов, получен dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name}: ожидался массив формы (n,), получен массив формы {arr.shape}")
+    if arr.size and (arr.min() < 0 or arr.max() >= classes):
+        raise ValueError(f"{name}: метки должны лежать в [0, {classes}), "
+                         f"получены значения от {arr.min()} до {arr.max()}")
+    return arr
+
+
+def accuracy_from_labels(y_true, y_pred) -> float:
+    """Точность: доля объектов, где ŷ_i = y_i. Формы (n,) и (n,)."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(f"accuracy_from_labels: ожидались две метки формы (n,), "
+                         f"получены {y_true.shape} и {y_pred.shape}")
+    if y_true.size == 0:
+        raise ValueError("accuracy_from_labels: пустая выборка — точность не определена")
+    return float(np.mean(y_true == y_pred))
+
+
+def confusion_matrix(y_true, y_pred, classes: int = N_CLASSES) -> np.ndarray:
+    """Матрица ошибок C формы (K, K): C[i, j] — сколько объектов класса i сеть отнесла к классу j.
+
+    Строки — правильные классы, столбцы — ответы сети (как в scikit-learn). Сумма строки i —
+    число объектов класса i, след C — число верных ответов, сумма всех элементов — n.
+    """
+    classes = check_positive_int(classes, "classes (K)")
+    y_true = _check_labels(y_true, "y_true", classes)
+    y_pred = _check_labels(y_pred, "y_pred", classes)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"confusion_matrix: у y_true и y_pred разная длина: "
+                         f"{y_true.shape} и {y_pred.shape}")
+    C = np.zeros((classes, classes), dtype=int)
+    np.add.at(C, (y_true, y_pred), 1)
+    return C
+
+
+def misclassified(y_true, y_pred) -> np.ndarray:
+    """Индексы объектов, где сеть ошиблась (ŷ_i ≠ y_i), по возрастанию."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"misclassified: формы меток не совпадают: {y_true.shape} и {y_pred.shape}")
+    return np.flatnonzero(y_true != y_pred)
+
+
+def confused_pairs(C, top: int = 3) -> list:
+    """Самые частые ошибки: список (истинный класс, ответ сети, сколько раз) по убыванию.
+
+    Берутся только внедиагональные ненулевые элементы матрицы ошибок C (K, K).
+    """
+    C = np.asarray(C)
+    if C.ndim != 2 or C.shape[0] != C.shape[1]:
+        raise ValueError(f"confused_pairs: ожидалась квадратная матрица (K, K), получена форма {C.shape}")
+    off = C.copy()
+    np.fill_diagonal(off, 0)
+    order = np.argsort(-off, axis=None, kind="stable")[: check_positive_int(top, "top")]
+    pairs = [(int(i), int(j), int(off[i, j])) for i, j in zip(*np.unravel_index(order, C.shape))]
+    return [pair for pair in pairs if pair[2] > 0]
+
+
+# --- plots -----------------------------------------------------------------------------
+
+def plot_digits(fig, images, titles, cols: int = 10, title_colors=None):
+    """Сетка картинок 8×8 с подписями; ``fig`` — пустая Figure/SubFigure."""
+    images = check_ndim(as_float_array(images, "images"), 3, "images", "(n, 8, 8)")
+    n = len(images)
+    if n == 0:
+        ax = fig.add_subplot(1, 1, 1)
+        ax.text(0.5, 0.5, "нет картинок", ha="center", va="center")
+        ax.set_axis_off()
+        return
+    cols = min(cols, n)
+    rows = -(-n // cols)
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for k, ax in enumerate(axes.ravel()):
+        ax.set_axis_off()
+        if k < n:
+            ax.imshow(images[k], cmap="gray_r", vmin=0, vmax=16 if images.max() > 1 else 1)
+            color = title_colors[k] if title_colors is not None else "black"
+            ax.set_title(titles[k], fontsize=9, color=color)
+
+
+def plot_history(fig, history, title: str | None = None):
+    """Кривые обучения: потеря и точность на обучении и валидации по эпохам."""
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    epochs = np.arange(1, len(history["train_loss"]) + 1)
+    ax_loss.plot(epochs, history["train_loss"], label="обучение")
+    ax_loss.plot(epochs, history["val_loss"], label="валидация")
+    ax_loss.set_xlabel("эпоха")
+    ax_loss.set_ylabel("потеря L")
+    ax_loss.set_yscale("log")
+    ax_acc.plot(epochs, history["train_acc"], label="обучение")
+    ax_acc.plot(epochs, history["val_acc"], label="валидация")
+    ax_acc.set_xlabel("эпоха")
+    ax_acc.set_ylabel("точность")
+    ax_acc.set_ylim(min(0.8, min(history["val_acc"]) - 0.02), 1.005)
+    for ax in (ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return ax_loss, ax_acc
+
+
+def plot_confusion(ax, C):
+    """Матрица ошибок как картинка с числами в клетках; строки — истина, столбцы — ответ сети."""
+    C = np.asarray(C)
+    K = C.shape[0]
+    ax.imshow(C, cmap="Blues")
+    for i in range(K):
+        for j in range(K):
+            if C[i, j]:
+                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=8,
+                        color="white" if C[i, j] > C.max() / 2 else "black")
+    ax.set_xticks(range(K))
+    ax.set_yticks(range(K))
+    ax.set_xlabel("ответ сети ŷ")
+    ax.set_ylabel("правильный класс y")
+    return ax
+
+
+def plot_misclassified(fig, images, y_true, y_pred, max_items: int = 20, cols: int = 10):
+    """Картинки, на которых сеть ошиблась, с подписью «y → ŷ» (не больше ``max_items``)."""
+    idx = misclassified(y_true, y_pred)[:max_items]
+    titles = [f"{int(y_true[i])} → {int(y_pred[i])}" for i in idx]
+    plot_digits(fig, np.asarray(images)[idx], titles, cols=cols, title_colors=["C3"] * len(idx))
+    return idx
+
+
+# --- panel: retrain with the reader's H, p, η ---------------------------------------------
+
+#: Эпох обучения в панели: столько, чтобы пересчёт занимал доли секунды.
+PANEL_EPOCHS = 15
+
+
+def retrain_for_panel(hidden: int, p: float, lr: float) -> TrainResult:
+    """Обучение для панели «обучить заново»: ``PANEL_EPOCHS`` эпох, зерно 0."""
+    return train_digits(hidden=hidden, p=p, lr=lr, epochs=PANEL_EPOCHS, seed=0)
+
+
+def _draw_retrain(fig, hidden: int, p: float, lr: float):
+    result = retrain_for_panel(hidden, p, lr)
+    plot_history(fig, result.history,
+                 title=f"точность на тесте {100 * result.test_acc:.1f} %, "
+                       f"параметров {count_parameters(result.model)}, "
+                       f"обучение {result.seconds:.2f} с")
+
+
+widgets.register(widgets.Panel(
+    key="ch08.retrain",
+    title="Обучите сеть заново: число скрытых нейронов H, вероятность dropout p и шаг η",
+    controls=(
+        widgets.IntSlider("hidden", "H", 8, 128, 8, 64),
+        widgets.FloatSlider("p", "p", 0.0, 0.6, 0.1, 0.2),
+        widgets.FloatSlider("lr", "η", 0.01, 0.2, 0.01, 0.1),
+    ),
+    draw=_draw_retrain,
+    figsize=(7.5, 3.0),
+    snapshots=({"hidden": 64, "p": 0.2, "lr": 0.1},
+               {"hidden": 8, "p": 0.6, "lr": 0.1},
+               {"hidden": 64, "p": 0.2, "lr": 0.01}),
+    snapshot_figsize=(7.5, 2.6),
+    snapshot_cols=1,
+    manual=True,
+))
