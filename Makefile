@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: book test live clean
+.PHONY: book test live clean webdeps
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,20 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-book: $(STAMP)
+# The ipywidgets JavaScript (require.js, @jupyter-widgets/html-manager) from the npm registry, so the
+# sliders' initial plots show in the HTML book without internet. Optional: without npm, a CDN is used.
+webdeps:
+	@if [ -f .webdeps/node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .webdeps @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8; \
+	else echo "npm не найден: JavaScript виджетов в книге будет загружаться из CDN"; fi
+
+book: $(STAMP) webdeps
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "Книга собрана. Откройте в браузере: file://$(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) webdeps
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 live: $(STAMP)
@@ -28,5 +36,5 @@ live: $(STAMP)
 	$(BIN)/jupyter lab chapters
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis
+	rm -rf _build .pytest_cache .hypothesis test-artifacts
 	find . -name __pycache__ -type d -prune -not -path "./$(VENV)/*" -exec rm -rf {} +

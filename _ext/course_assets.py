@@ -1,0 +1,73 @@
+"""Serve the JavaScript of ipywidgets from the book itself when it is available.
+
+By default myst-nb loads require.js and @jupyter-widgets/html-manager from a CDN, so an offline
+reader sees the static figures but not the widgets' initial plots. `make book` installs both
+npm packages into `.webdeps/` when npm is on the machine; this extension then copies them into
+the build and points myst-nb at the local copies. Without npm the CDN stays (logged, no warning).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+_MODULES = Path(".webdeps") / "node_modules"
+_REQUIRE = _MODULES / "requirejs" / "require.js"
+_EMBED = _MODULES / "@jupyter-widgets" / "html-manager" / "dist"
+
+
+def _local_assets(srcdir: Path):
+    require, embed = srcdir / _REQUIRE, srcdir / _EMBED
+    if require.is_file() and (embed / "embed-amd.js").is_file():
+        return require, embed
+    return None
+
+
+def _configure(app, config):
+    assets = _local_assets(Path(app.srcdir))
+    if assets is None:
+        logger.info("course_assets: .webdeps/ не найден — JavaScript виджетов будет загружаться из CDN")
+        return
+    config.nb_ipywidgets_js = {
+        "widgets/assets-path.js": {},
+        "widgets/require.js": {},
+        "widgets/embed-amd.js": {"data-jupyter-widgets-cdn": "", "data-jupyter-widgets-cdn-only": "false"},
+    }
+    app.env_widgets_local = True
+
+
+def _copy(app, exc):
+    if exc is not None or app.builder.format != "html":
+        return
+    assets = _local_assets(Path(app.srcdir))
+    if assets is None:
+        return
+    require, embed = assets
+    target = Path(app.outdir) / "_static" / "widgets"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(require, target / "require.js")
+    # html-manager loads its fonts from window.__jupyter_widgets_assets_path__ (else: the page's folder)
+    (target / "assets-path.js").write_text(
+        "window.__jupyter_widgets_assets_path__ = "
+        "document.currentScript.src.replace(/assets-path\\.js.*$/, '');\n", encoding="utf-8")
+    fonts = [f for f in embed.iterdir() if f.suffix in (".woff", ".woff2", ".ttf", ".eot", ".svg")]
+    for f in embed.iterdir():
+        if f.is_file() and not f.name.endswith((".map", ".LICENSE.txt")) and not f.name.startswith("embed.js"):
+            shutil.copy2(f, target / f.name)
+    # The widgets' stylesheet asks for its icon fonts relative to the page:
+    # <page folder>/@jupyter-widgets/html-manager/dist/. Pages live at the root and in chapters/.
+    for folder in {p.parent for p in Path(app.outdir).rglob("*.html") if "_static" not in p.parts}:
+        fonts_dir = folder / "@jupyter-widgets" / "html-manager" / "dist"
+        fonts_dir.mkdir(parents=True, exist_ok=True)
+        for f in fonts:
+            shutil.copy2(f, fonts_dir / f.name)
+
+
+def setup(app):
+    app.connect("config-inited", _configure)
+    app.connect("build-finished", _copy)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
