@@ -146,9 +146,14 @@ class Value:
     def backward(self) -> None:
         """Обратный проход: self.grad = 1, затем по узлам в обратном топологическом порядке.
 
-        Градиенты **накапливаются** (+=): перед повторным вызовом обнулите их ``zero_grad()``.
+        Градиенты листьев (чисел, заданных нами) **накапливаются** (+=), как в PyTorch: перед
+        повторным вызовом обнулите их ``zero_grad()``. Промежуточные узлы обнуляются в начале
+        каждого прохода, поэтому они хранят градиент именно этого прохода.
         """
         order = self.nodes()
+        for v in order:
+            if v._prev:
+                v.grad = 0.0  # otherwise the old gradient would flow to the leaves a second time
         self.grad = 1.0
         for v in reversed(order):
             v._backward()
