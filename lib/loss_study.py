@@ -112,7 +112,10 @@ def fit_line_mae(x, y, iters: int = 200, delta: float = 1e-9):
     """Прямая ŷ = ωx + b, минимизирующая MAE, методом IRLS (перевзвешенные наименьшие квадраты).
 
     |r| = r²/|r|: на каждом шаге решаем взвешенную задачу МНК с весами u_i = 1/max(|r_i|, δ),
-    где r_i — остатки прошлого шага; начинаем с прямой по MSE. Детерминированно.
+    где r_i — остатки прошлого шага; начинаем с прямой по MSE. IRLS подходит к оптимальной
+    прямой, проходящей через две точки выборки; в конце уточняем ответ точно: от прямой через
+    две точки с наименьшими остатками поворачиваем прямую вокруг одной из её точек к другой
+    точке выборки, пока MAE уменьшается. Детерминированно.
     x, y: формы (n,). Возвращает (ω, b).
     """
     x, y = _vector(x, "x"), _vector(y, "y")
@@ -127,6 +130,36 @@ def fit_line_mae(x, y, iters: int = 200, delta: float = 1e-9):
             w, b = w_new, b_new
             break
         w, b = w_new, b_new
+    # IRLS approaches an optimal vertex (a line through two data points), but may stall near a
+    # neighbouring one. Finish exactly: start from the line through the two points with the smallest
+    # residuals and pivot about one of its two points while that lowers the MAE (the objective is
+    # convex and piecewise linear, so a vertex with no better neighbour is a minimum).
+    order = np.argsort(np.abs(y - (w * x + b)))
+    i = order[0]
+    j = next((k for k in order[1:] if x[k] != x[i]), None)
+    if j is None:
+        return float(w), float(b)
+
+    def line(a, c):
+        slope = (y[c] - y[a]) / (x[c] - x[a])
+        return slope, y[a] - slope * x[a]
+
+    def risk(wb):
+        return float(np.mean(np.abs(y - (wb[0] * x + wb[1]))))
+
+    best = line(i, j)
+    best_risk = risk(best)
+    for _ in range(4 * x.size):
+        moves = [(risk(line(a, k)), a, k) for a in (i, j) for k in range(x.size)
+                 if x[k] != x[a] and k not in (i, j)]
+        if not moves:
+            break
+        r, a, k = min(moves)
+        if r >= best_risk - 1e-15:
+            break
+        i, j, best, best_risk = a, k, line(a, k), r
+    if best_risk <= risk((w, b)):
+        w, b = best
     return float(w), float(b)
 
 
