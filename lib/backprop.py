@@ -31,7 +31,7 @@ __all__ = [
     "two_layer_forward", "two_layer_backprop", "count_parameters", "backprop_vs_numeric",
     "fd_derivative", "fd_error", "fd_error_model", "linear_problem", "linear_loss",
     "per_sample_gradients", "minibatch_descent", "minibatch_gradient_variance", "loglog_slope",
-    "steps_per_epoch",
+    "steps_per_epoch", "compare_batch_sizes", "plot_batch_comparison", "gradient_variance_theory",
 ]
 
 #: Unit round-off of float64: the relative error of one rounding, 2⁻⁵³ ≈ 1.1·10⁻¹⁶.
@@ -425,6 +425,48 @@ def gradient_variance_theory(theta, x, y, batch_sizes) -> np.ndarray:
     tr = np.sum(G.var(axis=0))
     B = np.asarray(batch_sizes, float)
     return tr / B * (n - B) / (n - 1)
+
+
+def compare_batch_sizes(x, y, batch_sizes, lr: float = 0.05, epochs: int = 10, seeds=range(5)) -> dict:
+    """Полный, мини-батчевый и стохастический спуск на одной задаче, усреднённые по зёрнам.
+
+    Для каждого B из ``batch_sizes`` запускает ``minibatch_descent`` с зёрнами ``seeds`` из
+    одной начальной точки и возвращает словарь B → {'epoch': номер эпохи для каждой точки,
+    'steps': номер шага (сколько раз считался градиент), 'loss': средняя по зёрнам потеря
+    на всей выборке, 'steps_per_epoch': ⌈n/B⌉}.
+    """
+    out = {}
+    for B in batch_sizes:
+        runs = [minibatch_descent(x, y, int(B), lr=lr, epochs=epochs, rng=s) for s in seeds]
+        loss = np.mean([r["loss"] for r in runs], axis=0)
+        out[int(B)] = {"epoch": runs[0]["epoch"], "steps": np.arange(len(loss)), "loss": loss,
+                       "steps_per_epoch": runs[0]["steps_per_epoch"]}
+    return out
+
+
+def plot_batch_comparison(results: dict, best_loss: float | None = None):
+    """Два графика: потеря против эпох и против числа вычислений градиента (шагов, лог. шкала)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8.0, 3.2), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    n = max(results)
+    for i, (B, r) in enumerate(sorted(results.items())):
+        name = "весь набор" if B == n else ("по одному" if B == 1 else "мини-батч")
+        label = f"B = {B} ({name})"
+        ax1.plot(r["epoch"], r["loss"], color=f"C{i}", lw=1.2, label=label)
+        ax2.plot(r["steps"][1:], r["loss"][1:], color=f"C{i}", lw=1.2, label=label)
+    for ax in (ax1, ax2):
+        ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+        if best_loss is not None:
+            ax.axhline(best_loss, color="0.4", lw=0.8, ls="--")
+    ax2.set_xscale("log")
+    ax1.set_xlabel("эпоха")
+    ax2.set_xlabel("число вычислений градиента (шагов)")
+    ax1.set_ylabel("потеря на всей выборке")
+    ax1.legend(fontsize=8)
+    return fig
 
 
 # --- panels --------------------------------------------------------------------------------------
