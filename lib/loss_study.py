@@ -242,8 +242,8 @@ def bce_on_probability(p, y):
 def bce_naive(z, y):
     """BCE на логитах «в лоб»: p = 1/(1 + e^{−z}), затем −(y log p + (1 − y) log(1 − p)).
 
-    Поэлементно. Так считать НЕЛЬЗЯ: при z ≲ −710 переполняется e^{−z}, а уже при |z| ≳ 37
-    p округляется до 0 или 1 и логарифм нуля даёт inf (или 0·inf = nan). Предупреждения
+    Поэлементно. Так считать НЕЛЬЗЯ: при z ≲ −710 переполняется e^{−z}, а уже при z ≳ 37
+    p округляется до 1, и log(1 − p) = log 0 даёт inf (или 0·inf = nan при y = 1). Предупреждения
     NumPy подавлены, чтобы показать сам результат — inf и nan.
     """
     z = as_float_array(z, "z")
@@ -427,7 +427,7 @@ def _draw_outlier(fig, x_out: float, size: float):
     ax.plot(x[:-1], y[:-1], "o", color="0.2", ms=4, label="данные")
     ax.plot(x[-1:], y[-1:], "o", color="C3", ms=7, label="выброс")
     ax.set_xlim(-0.3, 10.3)
-    ax.set_ylim(-17, 26)
+    ax.set_ylim(-21, 27)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(fontsize=7, loc="upper left", ncol=2)
@@ -448,17 +448,20 @@ widgets.register(widgets.Panel(
 ))
 
 
-def softmax_panel_values(z1: float, z2: float, z3: float, y: int) -> dict:
-    """Для трёх логитов и класса y: вероятности softmax, CE = −log p_y и градиент p − onehot(y)."""
-    z = np.array([[z1, z2, z3]], float)
+def softmax_panel_values(z0: float, z1: float, z2: float, y: int) -> dict:
+    """Для трёх логитов (z₀, z₁, z₂) и класса y ∈ {0, 1, 2}: вероятности softmax (форма (3,)),
+    CE = −log p_y и градиент p − onehot(y) (форма (3,))."""
+    if y not in (0, 1, 2):
+        raise ValueError(f"softmax_panel_values: класс y должен быть 0, 1 или 2, получено {y!r}")
+    z = np.array([[z0, z1, z2]], float)
     p = softmax(z, axis=1)[0]
     ce = float(-log_softmax(z, axis=1)[0, y])
     grad = softmax_ce_grad(z, np.array([y]))[0]
     return {"p": p, "ce": ce, "grad": grad}
 
 
-def _draw_softmax(fig, z1: float, z2: float, z3: float, y: int):
-    v = softmax_panel_values(z1, z2, z3, y)
+def _draw_softmax(fig, z0: float, z1: float, z2: float, y: int):
+    v = softmax_panel_values(z0, z1, z2, y)
     ax1, ax2 = fig.subplots(1, 2)
     k = np.arange(3)
     colors = ["C1" if j == y else "C0" for j in k]
@@ -472,7 +475,7 @@ def _draw_softmax(fig, z1: float, z2: float, z3: float, y: int):
     ax2.bar(k, v["grad"], color=colors)
     ax2.axhline(0, color="0.4", lw=0.8)
     ax2.set_ylim(-1.05, 1.05)
-    ax2.set_xticks(k, [f"z{j + 1}" for j in k])
+    ax2.set_xticks(k, ["z₀", "z₁", "z₂"])
     ax2.set_ylabel("∂L/∂z_k")
     ax2.set_title("градиент: p − onehot(y)", fontsize=9)
     for ax in (ax1, ax2):
@@ -482,13 +485,13 @@ def _draw_softmax(fig, z1: float, z2: float, z3: float, y: int):
 widgets.register(widgets.Panel(
     key="ch06.softmax",
     title="Логиты → вероятности softmax и кросс-энтропия (оранжевый — правильный класс y)",
-    controls=(widgets.FloatSlider("z1", "z₁", -5.0, 5.0, 0.1, 2.0),
-              widgets.FloatSlider("z2", "z₂", -5.0, 5.0, 0.1, 1.0),
-              widgets.FloatSlider("z3", "z₃", -5.0, 5.0, 0.1, -1.0),
+    controls=(widgets.FloatSlider("z0", "z₀", -5.0, 5.0, 0.1, 2.0),
+              widgets.FloatSlider("z1", "z₁", -5.0, 5.0, 0.1, 1.0),
+              widgets.FloatSlider("z2", "z₂", -5.0, 5.0, 0.1, -1.0),
               widgets.Dropdown("y", "правильный класс y", (("0", 0), ("1", 1), ("2", 2)), 0)),
     draw=_draw_softmax,
     figsize=(7.0, 2.9),
-    snapshots=({"z1": 2.0, "z2": 1.0, "z3": -1.0, "y": 0}, {"z1": 2.0, "z2": 1.0, "z3": -1.0, "y": 2},
-               {"z1": 4.0, "z2": 4.0, "z3": 4.0, "y": 0}),
+    snapshots=({"z0": 2.0, "z1": 1.0, "z2": -1.0, "y": 0}, {"z0": 2.0, "z1": 1.0, "z2": -1.0, "y": 2},
+               {"z0": 4.0, "z1": 4.0, "z2": 4.0, "y": 0}),
     snapshot_figsize=(7.0, 2.5),
 ))
