@@ -89,6 +89,11 @@ def _binary_target(pred, target):
     return target
 
 
+# PyTorch clamps p(1 − p) in the BCE gradient at EPSILON = 1e-12 stored as a float32 constant,
+# i.e. 9.9999999600e-13: we use the same number so that the gradients agree at p = 0 and p = 1
+_BCE_EPS = float(np.float32(1e-12))
+
+
 class BCELoss(Loss):
     """Бинарная кросс-энтропия на вероятностях p ∈ [0, 1]:
 
@@ -110,7 +115,7 @@ class BCELoss(Loss):
             log_p = np.maximum(np.log(pred), -100.0)
             log_1mp = np.maximum(np.log1p(-pred), -100.0)
         loss = -np.mean(target * log_p + (1.0 - target) * log_1mp)
-        grad = (pred - target) / np.maximum(pred * (1.0 - pred), 1e-12) / pred.size
+        grad = (pred - target) / np.maximum(pred * (1.0 - pred), _BCE_EPS) / pred.size
         return loss, grad
 
 

@@ -113,7 +113,8 @@ def test_bce_at_probabilities_zero_and_one_is_finite_with_log_clamped_at_minus_1
     assert np.all(np.isfinite(grad))
     assert grad[0] == 0 and grad[1] == 0
     # PyTorch's clamp of the gradient: (p − y)/max(p(1 − p), 1e−12)/N
-    np.testing.assert_allclose(grad[2:], np.array([-1.0, 1.0]) / 1e-12 / 4)
+    # (1e−12 is PyTorch's EPSILON, a float32 constant)
+    np.testing.assert_allclose(grad[2:], np.array([-1.0, 1.0]) / float(np.float32(1e-12)) / 4, rtol=1e-15)
 
 
 @pytest.mark.parametrize("big", [1e2, 1e3, 1e4])
