@@ -32,7 +32,8 @@ from .optim import SGD
 __all__ = [
     "Target", "TARGETS", "get_target", "ramp", "bump", "step_network", "network", "bumps",
     "error_bound", "plan", "sup_error", "loglog_slope", "error_curve", "neurons_needed",
-    "train_network", "tower_parts", "draw_towers", "DEFAULT_BIAS_ON",
+    "train_network", "tower_parts", "draw_towers", "draw_error_curves", "draw_trained_vs_constructed", "show",
+    "DEFAULT_BIAS_ON",
 ]
 
 #: Сдвиг b₀ «всегда включённого» нейрона σ(0·x + b₀) ≈ 1, дающего константу (σ(−30) ≈ 1e−13).
@@ -310,6 +311,66 @@ def draw_towers(fig=None):
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂")
         ax.view_init(elev=30, azim=-60)
+    return fig
+
+
+# --- figures of the chapter ---------------------------------------------------------------
+
+def show(fig) -> None:
+    """Показывает готовую фигуру в блокноте картинкой PNG (как статичные рисунки панелей)."""
+    from IPython.display import Image, display
+
+    display(Image(data=widgets.render_png(fig, widgets.STATIC_DPI)))
+
+
+def draw_error_curves(curves: dict, fig=None):
+    """Ошибка конструкции против H в логарифмических осях.
+
+    curves: {ключ цели: (Hs, ошибки)}; для каждой цели — точки, прямая МНК и её наклон.
+    """
+    from matplotlib.figure import Figure
+
+    if fig is None:
+        fig = Figure(figsize=(6.0, 3.6), layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    for i, (key, (Hs, errs)) in enumerate(curves.items()):
+        Hs, errs = np.asarray(Hs, float), np.asarray(errs, float)
+        slope, icpt = np.polyfit(np.log(Hs), np.log(errs), 1)
+        ax.loglog(Hs, errs, "o", color=f"C{i}", label=f"{get_target(key).label}: наклон {slope:.3f}"
+                  .replace("-", "−"))
+        ax.loglog(Hs, np.exp(icpt) * Hs**slope, "-", color=f"C{i}", lw=1)
+    ax.set_xlabel("число нейронов H")
+    ax.set_ylabel("max |y − f| на сетке")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    return fig
+
+
+def draw_trained_vs_constructed(target: Target, model, H_constructed: int, fig=None):
+    """Слева: f, обученная сеть из H нейронов и конструкция из того же числа нейронов;
+    справа: их ошибки и ошибка конструкции из H_constructed нейронов."""
+    from matplotlib.figure import Figure
+
+    if fig is None:
+        fig = Figure(figsize=(8.0, 3.2), layout="constrained")
+    x = np.linspace(0.0, 1.0, 801)
+    H = model[0].out_features
+    trained = model(x[:, None])[:, 0]
+    same = network(x, *step_network(target.f, H, 60.0 * H))
+    big = network(x, *step_network(target.f, H_constructed, 60.0 * H_constructed))
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.plot(x, target.f(x), color="black", lw=2, label="f(x)")
+    ax1.plot(x, trained, color="C3", lw=1.5, label=f"обученная сеть, H = {H}")
+    ax1.plot(x, same, color="C0", lw=1, label=f"конструкция, H = {H}")
+    ax1.set_xlabel("x")
+    ax1.set_ylabel("значение")
+    ax1.legend(fontsize=7)
+    ax2.plot(x, trained - target.f(x), color="C3", lw=1.5, label=f"обученная, H = {H}")
+    ax2.plot(x, big - target.f(x), color="C2", lw=1, label=f"конструкция, H = {H_constructed}")
+    ax2.set_xlabel("x")
+    ax2.set_ylabel("y(x) − f(x)")
+    ax2.legend(fontsize=7)
+    ax2.grid(alpha=0.3)
     return fig
 
 
