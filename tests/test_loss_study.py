@@ -1,0 +1,262 @@
+"""lib.loss_study (chapter 6): the loss experiments and the slider computations over their grids."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lib import loss_study as ls
+from lib import widgets
+from lib.activations import sigmoid, softmax
+from lib.gradcheck import numerical_gradient, relative_error
+from lib.homework import TASKS, check, load_all
+from lib.losses import BCEWithLogitsLoss, CrossEntropyLoss
+
+load_all()
+RNG = np.random.default_rng(66)
+
+
+# --- regression -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_best_constants_are_mean_and_median(seed):
+    r = np.random.default_rng(seed)
+    y = r.standard_t(df=2, size=2 * seed + 5)            # odd n: the median is unique
+    c = np.linspace(y.min() - 1, y.max() + 1, 30001)
+    step = c[1] - c[0]
+    assert abs(c[np.argmin(ls.constant_risk(c, y, "mse"))] - ls.best_constant(y, "mse")) <= step
+    assert abs(c[np.argmin(ls.constant_risk(c, y, "mae"))] - ls.best_constant(y, "mae")) <= step
+    assert np.isclose(ls.best_constant(y, "mse"), y.mean())
+    assert np.isclose(ls.best_constant(y, "mae"), np.median(y))
+
+
+def test_mae_is_flat_between_middle_points_for_even_n():
+    y = np.sort(RNG.normal(size=8))
+    inside = ls.constant_risk(np.linspace(y[3], y[4], 9), y, "mae")
+    np.testing.assert_allclose(inside, inside[0], rtol=1e-12)
+    assert ls.constant_risk(y[3] - 1e-3, y, "mae") > inside[0] < ls.constant_risk(y[4] + 1e-3, y, "mae")
+
+
+def test_nll_equals_scaled_loss_plus_constant():
+    y, s = RNG.normal(size=7), 1.7
+    for _ in range(4):
+        y_hat = RNG.normal(size=7)
+        mse, mae = np.mean((y_hat - y) ** 2), np.mean(np.abs(y_hat - y))
+        assert np.isclose(ls.gaussian_nll(y, y_hat, s), 3.5 * np.log(2 * np.pi * s * s) + 7 * mse / (2 * s * s))
+        assert np.isclose(ls.laplace_nll(y, y_hat, s), 7 * np.log(2 * s) + 7 * mae / s)
+
+
+def test_mse_line_is_least_squares():
+    x = np.linspace(0, 5, 12)
+    y = 2.0 * x - 1.0 + 0.1 * RNG.normal(size=12)
+    w, b = ls.fit_line_mse(x, y)
+    np.testing.assert_allclose([w, b], np.polyfit(x, y, 1), rtol=1e-10)
+    # the normal equations: residuals are orthogonal to x and to the ones
+    r = y - (w * x + b)
+    assert abs(r.sum()) < 1e-10 and abs(r @ x) < 1e-10
+
+
+@pytest.mark.parametrize("values", widgets.get("ch06.outlier").grid(5))
+def test_outlier_panel_fits_over_slider_grid(values):
+    x_out, size = values["x_out"], values["size"]
+    f = ls.outlier_fits(x_out, size)
+    x, y = f["x"], f["y"]
+    assert x.shape == y.shape == (16,) and x[-1] == x_out
+    assert np.isclose(y[-1], ls.TRUE_W * x_out + ls.TRUE_B + size)
+    # MAE line: exact minimum (not worse than the best line through two points)
+    w_ex, b_ex = ls.fit_line_mae_exhaustive(x, y)
+    mae = lambda wb: np.mean(np.abs(y - wb[0] * x - wb[1]))  # noqa: E731
+    assert mae(f["mae"]) <= mae((w_ex, b_ex)) + 1e-12
+    # MSE line is linear in y: its shift is exactly size × the shift for a unit outlier
+    clean, unit = ls.outlier_fits(x_out, 0.0), ls.outlier_fits(x_out, 1.0)
+    shift = np.subtract(f["mse"], clean["mse"])
+    np.testing.assert_allclose(shift, size * np.subtract(unit["mse"], clean["mse"]), atol=1e-9)
+    # MAE is robust: on [0, 10] the line moves by little, whatever the size of the outlier
+    gap_mae = max(abs((f["mae"][0] - clean["mae"][0]) * t + f["mae"][1] - clean["mae"][1]) for t in (0, 10))
+    gap_mse = max(abs(shift[0] * t + shift[1]) for t in (0, 10))
+    assert gap_mae < 0.5
+    if abs(size) >= 10:
+        assert gap_mse > 3 * gap_mae and gap_mse > 0.5
+
+
+@pytest.mark.parametrize("x_out", [0.0, 2.5, 8.0, 10.0])
+def test_mae_line_ignores_outlier_size_beyond_the_line(x_out):
+    fits = [ls.outlier_fits(x_out, s)["mae"] for s in (10.0, 15.0, 20.0)]
+    risks_equal = [np.allclose(fits[0], f, atol=1e-9) for f in fits[1:]]
+    assert all(risks_equal)
+    fits_down = [ls.outlier_fits(x_out, s)["mae"] for s in (-10.0, -20.0)]
+    np.testing.assert_allclose(fits_down[0], fits_down[1], atol=1e-9)
+
+
+def test_irls_matches_exhaustive_on_random_data():
+    for seed in range(8):
+        r = np.random.default_rng(seed)
+        x = r.uniform(0, 10, 12)
+        y = 1.5 * x + r.laplace(0, 1, 12)
+        w, b = ls.fit_line_mae(x, y)
+        w_ex, b_ex = ls.fit_line_mae_exhaustive(x, y)
+        assert np.mean(np.abs(y - w * x - b)) <= np.mean(np.abs(y - w_ex * x - b_ex)) + 1e-12
+
+
+# --- binary classification ------------------------------------------------------------
+
+@pytest.mark.parametrize("values", widgets.get("ch06.prob_losses").grid(25))
+def test_prob_losses_over_slider_grid(values):
+    p = values["p"]
+    v1, v0 = ls.prob_losses(p, 1), ls.prob_losses(p, 0)
+    assert np.isclose(v1["bce"], -np.log(p)) and np.isclose(v0["bce"], -np.log(1 - p))
+    assert np.isclose(v1["mse"], (1 - p) ** 2) and np.isclose(v0["mse"], p**2)
+    # −log p ≥ 1 − p ≥ (1 − p)²: cross-entropy punishes at least as hard as the squared error
+    assert v1["bce"] >= v1["mse"] and v0["bce"] >= v0["mse"]
+    # the two labels mirror each other around p = 1/2
+    assert np.isclose(ls.prob_losses(1 - p, 0)["bce"], v1["bce"])
+    assert v1["mse"] <= 1 and v0["mse"] <= 1
+
+
+def test_bce_is_bernoulli_nll_and_stable_matches_naive_where_naive_works():
+    p = np.linspace(0.01, 0.99, 50)
+    for label in (0.0, 1.0):
+        yy = np.full_like(p, label)
+        np.testing.assert_allclose(ls.bernoulli_nll(p, yy), ls.bce_on_probability(p, yy), rtol=1e-12)
+    z = np.linspace(-15, 15, 61)
+    for label in (0.0, 1.0):
+        yy = np.full_like(z, label)
+        np.testing.assert_allclose(ls.bce_stable(z, yy), ls.bce_naive(z, yy), rtol=1e-6)
+        np.testing.assert_allclose(ls.bce_stable(z, yy), ls.bce_on_probability(sigmoid(z), yy), rtol=1e-6)
+
+
+def test_naive_bce_breaks_and_stable_does_not():
+    z = np.array([-1e4, -800.0, 40.0, 800.0, 1e4])
+    y = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
+    naive, stable = ls.bce_naive(z, y), ls.bce_stable(z, y)
+    assert not np.all(np.isfinite(naive))
+    assert np.all(np.isfinite(stable))
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        ls.bce_stable(z, y)                                   # no floating-point error at all
+    # a confident mistake costs |z|, a confident right answer almost nothing
+    np.testing.assert_allclose(stable, [1e4, 800.0, 40.0, 0.0, 1e4], atol=1e-15)
+    assert np.isclose(BCEWithLogitsLoss()(z, y), stable.mean())
+
+
+def test_logit_gradients():
+    z = np.linspace(-6, 6, 13)
+    for label in (0.0, 1.0):
+        yy = np.full_like(z, label)
+        num_bce = np.array([numerical_gradient(lambda v, i=i: ls.bce_stable(v, yy[i:i + 1])[0], z[i:i + 1])[0]
+                            for i in range(z.size)])
+        np.testing.assert_allclose(ls.grad_logit_bce(z, yy), num_bce, atol=1e-8)
+        num_mse = np.array([numerical_gradient(lambda v: float((sigmoid(v[0]) - label) ** 2), z[i:i + 1])[0]
+                            for i in range(z.size)])
+        np.testing.assert_allclose(ls.grad_logit_mse_sigmoid(z, yy), num_mse, atol=1e-8)
+    # on a confident mistake the MSE gradient vanishes, the BCE one does not
+    assert abs(ls.grad_logit_mse_sigmoid(np.array([-15.0]), np.array([1.0]))[0]) < 1e-5
+    assert ls.grad_logit_bce(np.array([-15.0]), np.array([1.0]))[0] < -0.999
+
+
+def test_confident_mistake_run():
+    p_bce = ls.confident_mistake_run("bce", z0=-6.0, lr=1.0, steps=60)
+    p_mse = ls.confident_mistake_run("mse", z0=-6.0, lr=1.0, steps=60)
+    assert p_bce.shape == p_mse.shape == (61,)
+    assert p_bce[0] == p_mse[0] == sigmoid(-6.0)
+    assert p_bce[-1] > 0.95 and p_mse[-1] < 0.01
+    assert np.all(np.diff(p_bce) > 0) and np.all(np.diff(p_mse) > 0)
+
+
+# --- multiclass -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("values", widgets.get("ch06.softmax").grid(3))
+def test_softmax_panel_over_slider_grid(values):
+    z = np.array([values["z0"], values["z1"], values["z2"]])
+    y = values["y"]
+    v = ls.softmax_panel_values(*z, y)
+    assert v["p"].shape == v["grad"].shape == (3,)
+    assert np.all(v["p"] > 0) and np.isclose(v["p"].sum(), 1.0)
+    assert np.isclose(v["ce"], -np.log(v["p"][y]))
+    assert np.isclose(v["ce"], ls.logsumexp(z) - z[y])
+    onehot = np.eye(3)[y]
+    np.testing.assert_allclose(v["grad"], v["p"] - onehot, atol=1e-15)
+    assert abs(v["grad"].sum()) < 1e-12 and v["grad"][y] <= 0
+    # shifting every logit by the same number changes nothing
+    w = ls.softmax_panel_values(*(z + 3.0), y)
+    np.testing.assert_allclose(w["p"], v["p"], rtol=1e-12)
+    assert np.isclose(w["ce"], v["ce"])
+    # the largest logit gets the largest probability
+    assert np.argmax(v["p"]) == np.argmax(z)
+
+
+def test_cross_entropy_forms_agree_and_gradient_is_softmax_minus_onehot():
+    Z = RNG.normal(0, 3, size=(6, 4))
+    y = RNG.integers(0, 4, size=6)
+    ce = CrossEntropyLoss()(Z, y)
+    assert np.isclose(ls.cross_entropy_indicator(softmax(Z, axis=1), y), ce)
+    g = ls.softmax_ce_grad(Z, y)
+    assert relative_error(g, numerical_gradient(lambda v: CrossEntropyLoss()(v, y), Z)) < 1e-7
+    np.testing.assert_allclose(g, (softmax(Z, axis=1) - np.eye(4)[y]) / 6, rtol=1e-12)
+
+
+def test_logsumexp_and_naive_softmax():
+    z = np.array([[1000.0, 999.0, 998.0], [1.0, 2.0, 3.0]])
+    naive = ls.softmax_naive(z)
+    assert np.all(np.isnan(naive[0]))
+    np.testing.assert_allclose(naive[1], softmax(z[1]), rtol=1e-12)
+    lse = ls.logsumexp(z)
+    assert np.all(z.max(axis=1) <= lse) and np.all(lse <= z.max(axis=1) + np.log(3))
+    assert np.isclose(lse[1], np.log(np.exp(z[1]).sum()))
+
+
+# --- the auto-checked tasks: plausible student variants ---------------------------------
+
+def _student_bce_lib_sigmoid(z, y):
+    p = sigmoid(z)                      # stable sigmoid, but then log(0)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def test_bce_task_names_log_of_zero_even_with_a_stable_sigmoid(capsys):
+    verdict = check("ch06.bce_logits", _student_bce_lib_sigmoid)
+    assert verdict.status == "mistake" and "e^{−z}" in verdict.hint
+    verdict = check("ch06.bce_logits", lambda z, y: BCEWithLogitsLoss()(z, y))
+    assert verdict.ok
+
+
+def test_ce_task_accepts_library_and_rejects_combined_mistakes():
+    def via_lib(Z, y):
+        loss = CrossEntropyLoss()
+        loss(Z, y)
+        return loss.backward()
+
+    assert check("ch06.softmax_ce_grad", via_lib).ok
+    # naive exp AND no 1/n: not a single listed mistake, but still reported as an error
+    verdict = check("ch06.softmax_ce_grad", lambda Z, y: np.exp(Z) / np.exp(Z).sum(1, keepdims=True) - np.eye(Z.shape[1])[y])
+    assert not verdict.ok
+    assert set(TASKS) >= {"ch06.bce_logits", "ch06.softmax_ce_grad"}
+
+
+# --- bad input --------------------------------------------------------------------------
+
+def test_errors_are_russian_and_name_what_was_expected():
+    with pytest.raises(ValueError, match=r"ожидался массив формы \(n,\)"):
+        ls.constant_risk(0.0, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="'mse' или 'mae'"):
+        ls.best_constant(np.ones(3), "huber")
+    with pytest.raises(ValueError, match="формы должны совпадать"):
+        ls.fit_line_mse(np.arange(3.0), np.arange(4.0))
+    with pytest.raises(ValueError, match="все x одинаковы"):
+        ls.fit_line_mse(np.ones(3), np.arange(3.0))
+    with pytest.raises(ValueError, match=r"x_out должен лежать в \[0, 10\]"):
+        ls.outlier_data(11.0, 1.0)
+    with pytest.raises(ValueError, match="метки 0 или 1"):
+        ls.bce_stable(np.zeros(2), np.array([0.0, 2.0]))
+    with pytest.raises(ValueError, match=r"ожидалась форма \(3,\)"):
+        ls.bce_stable(np.zeros(3), np.zeros(2))
+    with pytest.raises(ValueError, match=r"лежать в \(0, 1\)"):
+        ls.bce_on_probability(np.array([0.0, 0.5]), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match=r"метки должны лежать в \[0, 3\)"):
+        ls.softmax_ce_grad(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="целыми"):
+        ls.softmax_ce_grad(np.zeros((2, 3)), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match=r"ожидался массив формы \(n, K\)"):
+        ls.softmax_ce_grad(np.zeros(3), np.array([0]))
+    with pytest.raises(ValueError, match="'bce' или 'mse'"):
+        ls.confident_mistake_run("mae")
+    with pytest.raises(ValueError, match="s должен быть > 0"):
+        ls.gaussian_nll(np.ones(2), np.ones(2), s=0.0)
