@@ -266,11 +266,13 @@ def draw_network(ax, layer_sizes, masks=None) -> None:
                 (live if masks[i][j] and masks[i + 1][k] else dead).append(seg)
     ax.add_collection(LineCollection(dead, colors="0.9", linewidths=0.5, zorder=1))
     ax.add_collection(LineCollection(live, colors="C0", linewidths=0.8, alpha=0.6, zorder=2))
-    for i, (xy, m) in enumerate(zip(pos, masks)):
-        colour = "C2" if i == 0 else ("C3" if i == len(sizes) - 1 else "C1")
-        ax.scatter(xy[m, 0], xy[m, 1], s=180, c=colour, edgecolors="black", zorder=3)
-        ax.scatter(xy[~m, 0], xy[~m, 1], s=180, c="white", edgecolors="0.6", zorder=3)
-        ax.scatter(xy[~m, 0], xy[~m, 1], s=90, c="0.5", marker="x", zorder=4)
+    xy, on = np.vstack(pos), np.concatenate(masks)
+    kind = np.concatenate([np.full(s, 0 if i == 0 else (2 if i == len(sizes) - 1 else 1))
+                           for i, s in enumerate(sizes)])
+    colours = np.array(["C2", "C1", "C3"])[kind]          # input, hidden, output
+    ax.scatter(xy[on, 0], xy[on, 1], s=180, c=colours[on], edgecolors="black", zorder=3)
+    ax.scatter(xy[~on, 0], xy[~on, 1], s=180, c="white", edgecolors="0.6", zorder=3)
+    ax.scatter(xy[~on, 0], xy[~on, 1], s=90, c="0.5", marker="x", zorder=4)
     names = ["вход"] + [f"скрытый {i}" for i in range(1, len(sizes) - 1)] + ["выход"]
     ax.set_xticks(range(len(sizes)), names)
     ax.set_yticks([])
@@ -291,8 +293,8 @@ def _draw_network_panel(fig, p: float, seed: int):
     hidden = np.concatenate(masks[1:-1])
     ax = fig.add_subplot(1, 1, 1)
     draw_network(ax, NETWORK_SIZES, masks)
-    ax.set_title(f"выключено {int((~hidden).sum())} из {hidden.size} скрытых нейронов "
-                 f"(в среднем p·{hidden.size} = {p * hidden.size:.1f})", fontsize=9)
+    ax.set_title(f"выключено {int((~hidden).sum())} из {hidden.size} скрытых "
+                 f"(в среднем {p * hidden.size:.1f})", fontsize=9)
 
 
 widgets.register(widgets.Panel(
@@ -331,11 +333,10 @@ def draw_curves(ax, p: float, weight_decay: float = 0.0, seed: int = 0, baseline
     best = int(np.argmin(hist["val_loss"]))
     ax.plot(hist["epoch"][best], hist["val_loss"][best], "o", color="C3", ms=6)
     ax.axhline(NOISE**2, color="0.5", lw=0.8, ls=":", label="шум σ² = 0.09")
-    ax.set_yscale("log")
-    ax.set_ylim(3e-3, 1.0)
+    ax.set_ylim(0.0, 0.5)
     ax.set_xlabel("эпоха")
     ax.set_ylabel("MSE")
-    ax.grid(alpha=0.3, which="both")
+    ax.grid(alpha=0.3)
     return hist
 
 
@@ -344,7 +345,7 @@ def _draw_curves_panel(fig, p: float, weight_decay: float):
     hist = draw_curves(ax, p, weight_decay)
     gap = hist["val_loss"][-1] - hist["train_loss"][-1]
     ax.set_title(f"разрыв после {hist['epoch'][-1]} эпох: {gap:.3f}", fontsize=9)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper right")
 
 
 widgets.register(widgets.Panel(
