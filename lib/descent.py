@@ -289,7 +289,7 @@ def _num(v: float) -> str:
     return f"{v:.2f}".replace("-", "−")
 
 
-def _status(traj, steps, ok_text, blowup="10⁶"):
+def _status(traj, steps, ok_text, blowup):
     if len(traj) - 1 < steps or not np.all(np.isfinite(traj)):
         return f"расходится: ‖θ‖ > {blowup} на шаге {len(traj) - 1}"
     return ok_text
@@ -334,7 +334,8 @@ def _draw_quadratic(fig, lr: float, x0: float, y0: float, steps: int, bowl: str)
     ax2.set_yticks(np.arange(step * np.ceil(bottom / step), top + 0.5, step))
     ax2.grid(alpha=0.3)
     verdict = "сходится" if rho < 1 else "не сходится"
-    ax2.set_title(_status(traj, steps, f"{verdict}: ρ = max|1 − ηλ| = {rho:.2f}") +
+    cut = "" if len(traj) - 1 == steps else f", ‖θ‖ > 10⁶ на шаге {len(traj) - 1}"
+    ax2.set_title(f"{verdict}: ρ = max|1 − ηλ| = {rho:.2f}{cut}"
                   f"\nграница 2/λ_max = {q.max_stable_lr:.2f}", fontsize=9)
 
 
