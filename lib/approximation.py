@@ -381,6 +381,7 @@ _PLOT_X = np.linspace(0.0, 1.0, 301)
 
 def _draw_approx(fig, target: str, H: int, k: float):
     from matplotlib.collections import LineCollection
+    from matplotlib.ticker import MaxNLocator
 
     tgt = get_target(target)
     x = _PLOT_X
@@ -403,14 +404,15 @@ def _draw_approx(fig, target: str, H: int, k: float):
     ax1.set_ylabel("значение")
     ax1.legend(loc="lower left", fontsize=7)
     ax2.plot(x, err, color="C0", lw=1)
-    ax2.axhline(bound, color="C3", ls="--", lw=1, label=f"оценка {bound:.3g}")
+    ax2.axhline(bound, color="C3", ls="--", lw=1)
     ax2.axhline(-bound, color="C3", ls="--", lw=1)
     ax2.set_xlim(0, 1)
     ax2.set_xlabel("x")
     ax2.set_ylabel("y(x) − f(x)")
-    ax2.set_title(f"max |y − f| = {np.abs(err).max():.3g}", fontsize=9)
-    ax2.legend(loc="lower right", fontsize=7)
-    ax2.grid(alpha=0.3)
+    ax2.set_title(f"max |y − f| = {np.abs(err).max():.3g}, оценка (пунктир) {bound:.3g}", fontsize=9)
+    for ax in (ax1, ax2):
+        ax.set_xticks((0.0, 0.5, 1.0))
+        ax.yaxis.set_major_locator(MaxNLocator(4))
 
 
 def _draw_bump(fig, a: float, width: float, k: float):
@@ -426,6 +428,8 @@ def _draw_bump(fig, a: float, width: float, k: float):
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel("x")
     ax.set_ylabel("значение")
+    ax.set_xticks((0.0, 0.25, 0.5, 0.75, 1.0))
+    ax.set_yticks((0.0, 0.5, 1.0))
     ax.legend(loc="upper right", fontsize=7)
     ax.grid(alpha=0.3)
 
