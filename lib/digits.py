@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import numbers
 import time
@@ -104,6 +105,16 @@ class TrainResult:
     test_acc: float
 
 
+def _single_thread_blas():
+    """One BLAS thread: the matrices here are tiny (32×64 by 64×H), and on a busy machine
+    extra BLAS threads only spin; training runs about four times faster on one thread."""
+    try:
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+    except ImportError:  # pragma: no cover - scikit-learn is required for the data anyway
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def train_digits(hidden: int = 128, p: float = 0.2, lr: float = 0.1, epochs: int = 40,
                  batch_size: int = 32, momentum: float = 0.9, seed: int = 0,
                  data: dict | None = None) -> TrainResult:
@@ -124,16 +135,16 @@ def train_digits(hidden: int = 128, p: float = 0.2, lr: float = 0.1, epochs: int
     model = build_model(hidden, p, rng=gen)
     loss_fn = CrossEntropyLoss()
     optimizer = SGD(model.parameters(), lr=lr, momentum=momentum)
-    start = time.perf_counter()
-    with np.errstate(over="ignore", invalid="ignore"):
+    with _single_thread_blas():
+        start = time.perf_counter()
         try:
             history = fit(model, loss_fn, optimizer, data["X_train"], data["y_train"], epochs=epochs,
                           batch_size=batch_size, rng=gen, X_val=data["X_val"], y_val=data["y_val"])
         except ValueError as exc:  # activations became inf/NaN: the step η was too large
             raise ValueError(f"train_digits: обучение разошлось при η = {lr}: {exc}") from exc
-    seconds = time.perf_counter() - start
-    model.eval()
-    test_loss, test_acc = evaluate(model, loss_fn, data["X_test"], data["y_test"])
+        seconds = time.perf_counter() - start
+        model.eval()
+        test_loss, test_acc = evaluate(model, loss_fn, data["X_test"], data["y_test"])
     return TrainResult(model, history, seconds, float(test_loss), float(test_acc))
 
 
@@ -289,8 +300,13 @@ def plot_misclassified(fig, images, y_true, y_pred, max_items: int = 20, cols: i
 PANEL_EPOCHS = 15
 
 
+@functools.lru_cache(maxsize=32)
 def retrain_for_panel(hidden: int, p: float, lr: float) -> TrainResult:
-    """Обучение для панели «обучить заново»: ``PANEL_EPOCHS`` эпох, зерно 0."""
+    """Обучение для панели «обучить заново»: ``PANEL_EPOCHS`` эпох, зерно 0.
+
+    Результат детерминирован, поэтому запоминается: живая панель, статичный рисунок и
+    проверки в блокноте не обучают одну и ту же сеть дважды. Не меняйте возвращённую модель.
+    """
     return train_digits(hidden=hidden, p=p, lr=lr, epochs=PANEL_EPOCHS, seed=0)
 
 
