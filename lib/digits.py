@@ -261,7 +261,10 @@ def plot_history(fig, history, title: str | None = None):
     ax_acc.set_xlabel("эпоха")
     ax_acc.set_ylabel("точность")
     ax_acc.set_ylim(min(0.8, min(history["val_acc"]) - 0.02), 1.005)
+    from matplotlib.ticker import MaxNLocator
+
     for ax in (ax_loss, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     if title:
