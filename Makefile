@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
+# The course's matrices are small: one BLAS thread per process is faster than several fighting
+# over 2 cores (tests run in 2 processes, the book's notebooks one after another).
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
 
 .PHONY: book test live clean webdeps
 

@@ -20,6 +20,49 @@ _REQUIRE = _MODULES / "requirejs" / "require.js"
 _EMBED = _MODULES / "@jupyter-widgets" / "html-manager" / "dist"
 
 
+# Runs before html-manager: (1) its icon fonts are looked up under window.__jupyter_widgets_assets_path__;
+# (2) it typesets widget labels with the MathJax 2 call MathJax.Hub.Queue, while the book loads
+# MathJax 3: give every MathJax object a small Hub.Queue that forwards to MathJax 3's typesetPromise.
+_ASSETS_JS = r"""window.__jupyter_widgets_assets_path__ = document.currentScript.src.replace(/assets-path\.js.*$/, "");
+(function () {
+  function withHub(mj) {
+    if (mj && typeof mj === "object" && !mj.Hub) {
+      Object.defineProperty(mj, "Hub", {
+        configurable: true, enumerable: false, writable: true,
+        value: { Queue: function (job) {
+          var el = job && job[2];
+          if (el && window.MathJax && window.MathJax.typesetPromise) {
+            window.MathJax.typesetPromise([el]).catch(function () {});
+          }
+        } }
+      });
+    }
+    return mj;
+  }
+  var current = withHub(window.MathJax);
+  Object.defineProperty(window, "MathJax", {
+    configurable: true, enumerable: true,
+    get: function () { return current; },
+    set: function (value) { current = withHub(value); }
+  });
+})();
+"""
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """sphinx-thebe adds its inline configuration twice ("THEBE_JS_URL has already been declared")."""
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        attributes = getattr(script, "attributes", {})
+        # an inline script is known by its body (its filename is None in one copy and "" in the other)
+        key = ("body", attributes["body"]) if attributes.get("body") else str(script)
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(script)
+    context["script_files"] = unique
+
+
 def _local_assets(srcdir: Path):
     require, embed = srcdir / _REQUIRE, srcdir / _EMBED
     if require.is_file() and (embed / "embed-amd.js").is_file():
@@ -50,10 +93,7 @@ def _copy(app, exc):
     target = Path(app.outdir) / "_static" / "widgets"
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(require, target / "require.js")
-    # html-manager loads its fonts from window.__jupyter_widgets_assets_path__ (else: the page's folder)
-    (target / "assets-path.js").write_text(
-        "window.__jupyter_widgets_assets_path__ = "
-        "document.currentScript.src.replace(/assets-path\\.js.*$/, '');\n", encoding="utf-8")
+    (target / "assets-path.js").write_text(_ASSETS_JS, encoding="utf-8")
     fonts = [f for f in embed.iterdir() if f.suffix in (".woff", ".woff2", ".ttf", ".eot", ".svg")]
     for f in embed.iterdir():
         if f.is_file() and not f.name.endswith((".map", ".LICENSE.txt")) and not f.name.startswith("embed.js"):
@@ -70,4 +110,5 @@ def _copy(app, exc):
 def setup(app):
     app.connect("config-inited", _configure)
     app.connect("build-finished", _copy)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

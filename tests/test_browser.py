@@ -1,0 +1,184 @@
+"""The HTML book as a reader gets it, checked in a real browser (Chromium through Playwright).
+
+The module builds the book (`jupyter-book build . -W -n --keep-going`, so a warning fails it),
+serves `_build/html` on 127.0.0.1 and opens every page of `_toc.yml`. Any request to another host
+is blocked and counted as a failure: the book must work without internet. A screenshot of each
+page is saved in `test-artifacts/screenshots/`.
+
+Needs Debian's `chromium` (`apt-get install chromium`; `.ci/run` installs it) and the widget
+JavaScript in `.webdeps/` (`make webdeps`, needs npm); without them the module is skipped with a
+message saying so.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from book import ROOT, notebook_calls, toc_files
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+WEBDEPS = ROOT / ".webdeps" / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist" / "embed-amd.js"
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+
+if CHROMIUM is None:
+    pytest.skip("Chromium не найден: установите его (apt-get install chromium), чтобы проверить книгу "
+                "в браузере", allow_module_level=True)
+if not WEBDEPS.exists():
+    pytest.skip("нет .webdeps/ с JavaScript виджетов: выполните make webdeps (нужен npm)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+
+
+def _title(doc: str) -> str:
+    """The H1 of a page of the TOC, as the sidebar shows it."""
+    nb = ROOT / f"{doc}.ipynb"
+    if nb.exists():
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    else:
+        text = (ROOT / f"{doc}.md").read_text(encoding="utf-8")
+    return re.search(r"^# (.+)$", text, re.M).group(1).strip()
+
+
+@pytest.fixture(scope="module")
+def site():
+    jb = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run([str(jb), "build", ".", "-W", "-n", "--keep-going"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=900)
+    warnings = [line for line in result.stdout.splitlines() + result.stderr.splitlines()
+                if "WARNING:" in line or "ERROR:" in line]
+    assert result.returncode == 0 and not warnings, "книга собралась с ошибками:\n" + "\n".join(warnings)
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page opened with every console error and failed or external request recorded."""
+
+    def __init__(self, browser, base: str, path: str):
+        self.errors, self.failed, self.external = [], [], []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        self.page.on("response", lambda r: self.failed.append(f"{r.url}: HTTP {r.status}")
+                     if r.status >= 400 else None)
+
+        def route(r):
+            if r.request.url.startswith(base):
+                r.continue_()
+            else:
+                self.external.append(r.request.url)
+                r.abort()
+
+        self.page.route("**/*", route)
+        self.page.goto(base + path, wait_until="load")
+        # after "load" every script has run: wait for MathJax to finish typesetting where it is used
+        self.page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+    def close(self):
+        self.page.close()
+
+
+PAGES = toc_files()
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_as_a_reader_sees_it(site, browser, doc):
+    visit = Visit(browser, site, f"{doc}.html")
+    page = visit.page
+    try:
+        nb = ROOT / f"{doc}.ipynb"
+        shows = notebook_calls(nb, "widgets.show") if nb.exists() else []
+        statics = notebook_calls(nb, "widgets.static") if nb.exists() else []
+        if shows:  # the html-manager renders the saved widget state: wait for the plots inside
+            page.wait_for_function(
+                f"() => document.querySelectorAll('.widget-output img').length >= {len(shows)}",
+                timeout=20000)
+        page.wait_for_timeout(300)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{doc.replace('/', '__')}.png"), full_page=True)
+
+        assert not visit.external, f"{doc}: запросы во внешнюю сеть: {visit.external[:5]}"
+        assert not visit.failed, f"{doc}: неудачные запросы: {visit.failed[:5]}"
+        assert not visit.errors, f"{doc}: ошибки в консоли: {visit.errors[:5]}"
+
+        # formulas: rendered by MathJax, no TeX errors, no raw delimiters left in the text
+        text = page.inner_text("article")
+        assert page.locator("mjx-container").count() > 0, f"{doc}: на странице нет ни одной формулы"
+        assert page.locator("mjx-merror").count() == 0, f"{doc}: MathJax не смог разобрать формулу"
+        for raw in ("\\(", "\\)", "\\[", "$$"):
+            assert raw not in text, f"{doc}: в тексте остался сырой TeX «{raw}»"
+
+        # images: every one loaded; each static figure and each live panel's initial plot present
+        broken = page.evaluate("() => Array.from(document.images)"
+                               ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        assert not broken, f"{doc}: не загрузились картинки {broken[:3]}"
+        output_images = page.locator(".cell_output img").count()
+        widget_images = page.locator(".widget-output img").count()
+        assert widget_images >= len(shows), f"{doc}: не у каждой панели виден начальный рисунок"
+        assert output_images - widget_images >= len(statics), f"{doc}: не хватает статичных рисунков"
+
+        # the sidebar lists every chapter of _toc.yml, in order
+        sidebar = [t.strip() for t in page.locator("nav.bd-links a.reference.internal").all_inner_texts()]
+        assert sidebar == [_title(d) for d in PAGES], f"{doc}: оглавление в боковой панели: {sidebar}"
+    finally:
+        visit.close()
+
+
+SEARCHES = [("нейрона", "chapters/01_neuron")]
+
+
+@pytest.mark.parametrize("word, doc", SEARCHES)
+def test_russian_search_finds_the_chapter_first(site, browser, word, doc):
+    visit = Visit(browser, site, "search.html?q=" + urllib.parse.quote(word))
+    try:
+        visit.page.wait_for_selector("#search-results ul.search li a", timeout=20000)
+        first = visit.page.locator("#search-results ul.search li a").first.get_attribute("href")
+        assert first.split("?")[0].split("#")[0].endswith(f"{doc}.html"), (word, first)
+        assert not visit.errors and not visit.failed and not visit.external
+    finally:
+        visit.close()
+
+
+def test_solution_is_hidden_until_clicked(site, browser):
+    visit = Visit(browser, site, "chapters/01_neuron.html")
+    try:
+        solution = visit.page.locator("div.solution.dropdown").first
+        body = solution.locator("section").first
+        assert not body.is_visible(), "решение видно до нажатия"
+        solution.locator("button.toggle-button").first.click()
+        body.wait_for(state="visible", timeout=5000)
+        assert body.is_visible()
+    finally:
+        visit.close()
