@@ -12,6 +12,7 @@ z — логит (выход до сигмоиды или softmax), p = σ(z) �
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Patch
 
 from . import widgets
 from ._validate import as_float_array, check_finite, check_ndim
@@ -387,22 +388,24 @@ def prob_losses(p: float, y: int) -> dict:
 
 
 def _draw_prob_losses(fig, p: float):
-    axes = fig.subplots(1, 2, sharey=True)
-    for ax, y in zip(axes, (1, 0)):
+    ax = fig.add_subplot(1, 1, 1)
+    for y, ls_ in ((1, "-"), (0, "--")):
         yy = np.full_like(_P_GRID, float(y))
-        ax.plot(_P_GRID, bce_on_probability(_P_GRID, yy), lw=2, label="BCE")
-        ax.plot(_P_GRID, (_P_GRID - y) ** 2, lw=2, label="(p − y)²")
         v = prob_losses(p, y)
-        ax.plot([p], [v["bce"]], "o", color="C0")
-        ax.plot([p], [v["mse"]], "o", color="C1")
-        ax.axvline(p, color="0.5", lw=0.8, ls=":")
-        ax.set_title(f"y = {y}: BCE = {v['bce']:.3f}, (p − y)² = {v['mse']:.3f}", fontsize=9)
-        ax.set_xlabel("предсказанная вероятность p")
-        ax.set_ylim(0, 5.5)
-        ax.set_xlim(0, 1)
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("потеря L")
-    axes[0].legend(fontsize=8, loc="upper right")
+        ax.plot(_P_GRID, bce_on_probability(_P_GRID, yy), color="C0", ls=ls_, lw=2,
+                label=f"BCE, y = {y}: {v['bce']:.3f}")
+        ax.plot(_P_GRID, (_P_GRID - y) ** 2, color="C1", ls=ls_, lw=2,
+                label=f"(p − y)², y = {y}: {v['mse']:.3f}")
+        ax.plot([p, p], [v["bce"], v["mse"]], "o", color="0.15", ms=5)
+    ax.axvline(p, color="0.5", lw=0.8, ls=":")
+    ax.set_xlabel("предсказанная вероятность p")
+    ax.set_ylabel("потеря L")
+    ax.set_ylim(0, 5.5)
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0])
+    ax.set_yticks([0, 1, 2, 3, 4, 5])
+    ax.legend(fontsize=8, loc="upper center", ncol=2)
+    ax.grid(alpha=0.3)
 
 
 widgets.register(widgets.Panel(
@@ -410,9 +413,9 @@ widgets.register(widgets.Panel(
     title="Потеря при предсказанной вероятности p: бинарная кросс-энтропия и квадрат ошибки",
     controls=(widgets.FloatSlider("p", "p", 0.01, 0.99, 0.01, 0.7),),
     draw=_draw_prob_losses,
-    figsize=(7.0, 2.9),
+    figsize=(6.0, 3.2),
     snapshots=({"p": 0.9}, {"p": 0.5}, {"p": 0.02}),
-    snapshot_figsize=(7.0, 2.5),
+    snapshot_figsize=(6.0, 2.7),
 ))
 
 
@@ -428,6 +431,8 @@ def _draw_outlier(fig, x_out: float, size: float):
     ax.plot(x[-1:], y[-1:], "o", color="C3", ms=7, label="выброс")
     ax.set_xlim(-0.3, 10.3)
     ax.set_ylim(-21, 27)
+    ax.set_xticks([0, 2, 4, 6, 8, 10])
+    ax.set_yticks([-20, -10, 0, 10, 20])
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(fontsize=7, loc="upper left", ncol=2)
@@ -462,24 +467,22 @@ def softmax_panel_values(z0: float, z1: float, z2: float, y: int) -> dict:
 
 def _draw_softmax(fig, z0: float, z1: float, z2: float, y: int):
     v = softmax_panel_values(z0, z1, z2, y)
-    ax1, ax2 = fig.subplots(1, 2)
+    ax = fig.add_subplot(1, 1, 1)
     k = np.arange(3)
-    colors = ["C1" if j == y else "C0" for j in k]
-    ax1.bar(k, v["p"], color=colors)
+    ax.bar(k - 0.2, v["p"], width=0.38, color=["C1" if j == y else "C0" for j in k])
+    ax.bar(k + 0.2, v["grad"], width=0.38, color="0.55")
     for j in k:
-        ax1.text(j, v["p"][j] + 0.02, f"{v['p'][j]:.2f}", ha="center", fontsize=8)
-    ax1.set_ylim(0, 1.1)
-    ax1.set_xticks(k, [f"класс {j}" for j in k])
-    ax1.set_ylabel("вероятность p_k")
-    ax1.set_title(f"softmax; CE = −log p_y = {v['ce']:.3f}", fontsize=9)
-    ax2.bar(k, v["grad"], color=colors)
-    ax2.axhline(0, color="0.4", lw=0.8)
-    ax2.set_ylim(-1.05, 1.05)
-    ax2.set_xticks(k, ["z₀", "z₁", "z₂"])
-    ax2.set_ylabel("∂L/∂z_k")
-    ax2.set_title("градиент: p − onehot(y)", fontsize=9)
-    for ax in (ax1, ax2):
-        ax.grid(alpha=0.3, axis="y")
+        ax.text(j - 0.2, v["p"][j] + 0.03, f"{v['p'][j]:.2f}", ha="center", fontsize=8)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.set_xlim(-0.6, 2.6)
+    ax.set_ylim(-1.05, 1.5)
+    ax.set_yticks([-1.0, -0.5, 0.0, 0.5, 1.0])
+    ax.set_xticks(k, ["класс 0", "класс 1", "класс 2"])
+    ax.set_title(f"кросс-энтропия CE = −log p_y = {v['ce']:.3f}", fontsize=10)
+    handles = [Patch(color="C0", label="p_k"), Patch(color="C1", label="p_y (класс y)"),
+               Patch(color="0.55", label="∂L/∂z_k")]
+    ax.legend(handles=handles, fontsize=8, loc="upper center", ncol=3)
+    ax.grid(alpha=0.3, axis="y")
 
 
 widgets.register(widgets.Panel(
@@ -490,8 +493,9 @@ widgets.register(widgets.Panel(
               widgets.FloatSlider("z2", "z₂", -5.0, 5.0, 0.1, -1.0),
               widgets.Dropdown("y", "правильный класс y", (("0", 0), ("1", 1), ("2", 2)), 0)),
     draw=_draw_softmax,
-    figsize=(7.0, 2.9),
+    figsize=(5.6, 3.4),
     snapshots=({"z0": 2.0, "z1": 1.0, "z2": -1.0, "y": 0}, {"z0": 2.0, "z1": 1.0, "z2": -1.0, "y": 2},
-               {"z0": 4.0, "z1": 4.0, "z2": 4.0, "y": 0}),
-    snapshot_figsize=(7.0, 2.5),
+               {"z0": 4.0, "z1": 4.0, "z2": 4.0, "y": 0}, {"z0": -2.0, "z1": 0.0, "z2": 5.0, "y": 2}),
+    snapshot_figsize=(4.2, 3.0),
+    snapshot_cols=2,
 ))
