@@ -225,7 +225,9 @@ def bernoulli_nll(p, y):
     p = as_float_array(p, "p")
     y = _labels01(y, p.shape)
     if np.any((p <= 0) | (p >= 1)):
-        raise ValueError(f"bernoulli_nll: вероятности должны лежать в (0, 1), получены от {p.min()} до {p.max()}")
+        raise ValueError(
+            f"bernoulli_nll: вероятности должны лежать в (0, 1), получены от {p.min()} до {p.max()}"
+        )
     return -np.log(p**y * (1 - p) ** (1 - y))
 
 
@@ -426,7 +428,8 @@ def _draw_outlier(fig, x_out: float, size: float):
     grid = np.array([0.0, 10.0])
     ax.plot(grid, TRUE_W * grid + TRUE_B, color="0.5", ls="--", lw=1, label="истинная прямая")
     for (w, b), name, color in ((f["mse"], "MSE", "C0"), (f["mae"], "MAE", "C1")):
-        ax.plot(grid, w * grid + b, color=color, lw=2, label=f"{name}: ω = {w:.2f}, b = {b:.2f}".replace("-", "−"))
+        label = f"{name}: ω = {w:.2f}, b = {b:.2f}".replace("-", "−")
+        ax.plot(grid, w * grid + b, color=color, lw=2, label=label)
     ax.plot(x[:-1], y[:-1], "o", color="0.2", ms=4, label="данные")
     ax.plot(x[-1:], y[-1:], "o", color="C3", ms=7, label="выброс")
     ax.set_xlim(-0.3, 10.3)
