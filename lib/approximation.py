@@ -18,6 +18,7 @@ S(x) = v_1 + Σ_{j=1}^{H−1} (v_{j+1} − v_j)·[x ≥ a_j], а каждая с
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Callable
 
@@ -92,7 +93,7 @@ def bump(x, a: float, b: float, k: float):
 
 def _check_hk(H, k):
     H = check_positive_int(H, "H")
-    if not (isinstance(k, (int, float, np.floating)) and np.isfinite(k) and k > 0):
+    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (np.isfinite(k) and k > 0):
         raise ValueError(f"крутизна k должна быть конечным числом > 0, получено {k!r}")
     return H, float(k)
 
