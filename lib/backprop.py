@@ -530,8 +530,8 @@ widgets.register(widgets.Panel(
 ))
 
 _PANEL_X, _PANEL_Y = linear_problem(64, rng=0)
-_W_GRID = np.linspace(-1.5, 3.5, 60)
-_B_GRID = np.linspace(-3.0, 3.0, 60)
+_W_GRID = np.linspace(-1.5, 3.5, 40)
+_B_GRID = np.linspace(-3.0, 3.0, 40)
 _LOSS_GRID = linear_loss(np.stack(np.meshgrid(_W_GRID, _B_GRID), axis=-1), _PANEL_X, _PANEL_Y)
 _PANEL_EPOCHS = 8
 _PANEL_LR = 0.2
@@ -541,7 +541,7 @@ def _draw_batch_panel(fig, batch_size: int, seed: int):
     runs = {B: minibatch_descent(_PANEL_X, _PANEL_Y, B, lr=_PANEL_LR, epochs=_PANEL_EPOCHS, rng=seed)
             for B in sorted({64, batch_size})}
     ax1, ax2 = fig.subplots(1, 2)
-    ax1.contour(_W_GRID, _B_GRID, _LOSS_GRID, levels=np.geomspace(0.1, 30, 12), colors="0.7",
+    ax1.contour(_W_GRID, _B_GRID, _LOSS_GRID, levels=np.geomspace(0.1, 30, 9), colors="0.7",
                 linewidths=0.7)
     for B, run in runs.items():
         color = "0.2" if B == 64 else "C3"
