@@ -299,6 +299,9 @@ def plot_profiles(profiles: dict, ax=None, title: str = ""):
         act = get_activation(name)
         ax.semilogy(np.arange(1, len(prof) + 1), prof, "o-", color=_COLORS[name], lw=2, ms=4,
                     label=act.label)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("номер слоя k (1 — у входа)")
     ax.set_ylabel("RMS ∂L/∂z_k")
     ax.grid(alpha=0.3, which="both")
@@ -339,24 +342,29 @@ def _draw_shape(fig, name: str, shift: float, scale: float):
     act = get_activation(name)
     g, dg = transformed(name, _SHAPE_Z, shift, scale)
     ax_f, ax_g = fig.subplots(1, 2)
-    ax_f.plot(_SHAPE_Z, act.f(_SHAPE_Z), color="0.7", lw=1.5, ls="--", label="f(z)")
-    ax_f.plot(_SHAPE_Z, g, color=_COLORS[name], lw=2, label="f(a(z − c))")
-    ax_g.plot(_SHAPE_Z, act.grad(_SHAPE_Z), color="0.7", lw=1.5, ls="--", label="f′(z)")
-    ax_g.plot(_SHAPE_Z, dg, color=_COLORS[name], lw=2, label="a·f′(a(z − c))")
+    ax_f.plot(_SHAPE_Z, g, color=_COLORS[name], lw=2)
+    ax_f.plot(_SHAPE_Z, act.f(_SHAPE_Z), color="0.7", lw=1.5, ls="--")
+    ax_g.plot(_SHAPE_Z, dg, color=_COLORS[name], lw=2)
+    ax_g.plot(_SHAPE_Z, act.grad(_SHAPE_Z), color="0.7", lw=1.5, ls="--")
     i = int(np.argmax(dg))
     ax_g.plot([_SHAPE_Z[i]], [dg[i]], "o", color="black", ms=4)
     ax_g.annotate(f"max = {dg[i]:.3g}", (_SHAPE_Z[i], dg[i]), textcoords="offset points",
                   xytext=(6, -12), fontsize=8)
-    for ax, title in ((ax_f, "функция"), (ax_g, "производная")):
+    for ax, title in ((ax_f, "функция f(a(z − c)), пунктир — f(z)"),
+                      (ax_g, "производная a·f′(a(z − c)), пунктир — f′(z)")):
         ax.axvline(shift, color="C3", lw=1, ls=":")
         ax.set_xlim(-_SHAPE_LIM, _SHAPE_LIM)
         ax.set_xlabel("z")
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=9)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left")
+
+
+_DEPTH_YLIM = (1e-15, 1e-1)
 
 
 def _draw_depth(fig, name: str, depth: int):
+    from matplotlib.ticker import NullLocator
+
     ax = fig.add_subplot(1, 1, 1)
     profiles = {"relu": mean_gradient_profile("relu", depth, seeds=(0, 1, 2))}
     if name != "relu":
@@ -366,6 +374,10 @@ def _draw_depth(fig, name: str, depth: int):
     ax.set_title(f"{get_activation(name).label}: градиент у слоя 1 / у слоя {depth} = {ratio}",
                  fontsize=9)
     ax.set_xlim(0.5, max(depth, 2) + 0.5)
+    # the same decades on every position of the sliders, so that flat profiles look flat
+    ax.set_ylim(*_DEPTH_YLIM)
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_yticks(10.0 ** np.arange(-15, 0, 2))
 
 
 widgets.register(widgets.Panel(

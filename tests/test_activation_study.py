@@ -205,3 +205,7 @@ def test_depth_panel_profiles(values):
     line = fig.axes[0].get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), prof)
     assert list(line.get_xdata()) == list(range(1, depth + 1))
+    # every profile fits into the fixed y-range of the panel (nothing is cut off)
+    low, high = fig.axes[0].get_ylim()
+    for ln in fig.axes[0].get_lines():
+        assert low < np.min(ln.get_ydata()) and np.max(ln.get_ydata()) < high
