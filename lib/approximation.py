@@ -386,33 +386,30 @@ def _draw_approx(fig, target: str, H: int, k: float):
 
     tgt = get_target(target)
     x = _PLOT_X
-    parts = bumps(x, tgt.f, H, k)
+    parts = bumps(x, tgt.f, H, k)                 # (H, n): one bump per row
     y = parts.sum(axis=0)
     fx = tgt.f(x)
     err = y - fx
     bound = error_bound(H, k, tgt.lipschitz, float(tgt.f(0.5 / H)))
-    ax1, ax2 = fig.subplots(1, 2, width_ratios=(1.4, 1))
+    ax1, ax2 = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
     segs = np.stack([np.broadcast_to(x, parts.shape), parts], axis=-1)
-    ax1.add_collection(LineCollection(segs, colors="0.6", linewidths=0.8))
+    ax1.add_collection(LineCollection(segs, colors="0.6", linewidths=0.8))   # one artist: fast
     ax1.plot(x, fx, color="black", lw=2)
     ax1.plot(x, y, color="C3", lw=1.5)
     lo, hi = min(fx.min(), y.min(), parts.min()), max(fx.max(), y.max(), parts.max())
     pad = 0.08 * (hi - lo + 1e-12)
     ax1.set_ylim(lo - pad, hi + pad)
     ax1.set_xlim(0, 1)
-    ax1.set_xlabel("x")
-    ax1.set_ylabel("значение")
-    ax1.set_title("f — чёрная, сеть y — красная, горбы — серые", fontsize=9)
+    ax1.set_ylabel("f, y, горбы")
+    ax1.set_title(f"max |y − f| = {np.abs(err).max():.3g}, оценка (пунктир) {bound:.3g}", fontsize=9)
     ax2.plot(x, err, color="C0", lw=1)
     ax2.axhline(bound, color="C3", ls="--", lw=1)
     ax2.axhline(-bound, color="C3", ls="--", lw=1)
-    ax2.set_xlim(0, 1)
     ax2.set_xlabel("x")
-    ax2.set_ylabel("y(x) − f(x)")
-    ax2.set_title(f"max |y − f| = {np.abs(err).max():.3g}, оценка (пунктир) {bound:.3g}", fontsize=9)
+    ax2.set_ylabel("y − f")
     for ax in (ax1, ax2):
         ax.set_xticks((0.0, 0.5, 1.0))
-        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(3))
 
 
 def _draw_bump(fig, a: float, width: float, k: float):
@@ -451,16 +448,17 @@ widgets.register(widgets.Panel(
 
 widgets.register(widgets.Panel(
     key="ch02.approx",
-    title="Сумма горбов приближает f: слева f, сеть y и горбы, справа ошибка y − f и её оценка",
+    title="Сумма горбов приближает f: сверху f (чёрная), сеть y (красная) и горбы (серые), снизу ошибка y − f и её оценка",
     controls=(
-        widgets.Dropdown("target", "функция", tuple((t.label, t.key) for t in TARGETS.values()), "smooth"),
+        widgets.Dropdown("target", "f", (("sin 2πx (гладкая)", "smooth"), ("1 − 2|x − 0,4| (излом)", "kink"),
+                                         ("sin 12πx (колебания)", "wiggly")), "smooth"),
         widgets.IntSlider("H", "нейронов H", 1, 40, 1, 8),
         widgets.FloatSlider("k", "крутизна k", 1.0, 400.0, 1.0, 100.0),
     ),
     draw=_draw_approx,
-    figsize=(8.0, 3.2),
+    figsize=(7.0, 3.6),
     snapshots=({"target": "smooth", "H": 5, "k": 100.0}, {"target": "smooth", "H": 20, "k": 400.0},
                {"target": "kink", "H": 10, "k": 15.0}, {"target": "wiggly", "H": 40, "k": 400.0}),
-    snapshot_figsize=(8.0, 2.8),
-    snapshot_cols=1,
+    snapshot_figsize=(4.8, 3.2),
+    snapshot_cols=2,
 ))

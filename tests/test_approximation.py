@@ -171,7 +171,7 @@ def test_approx_panel_quantities(values):
     assert err <= A.error_bound(H, k, t.lipschitz, float(t.f(0.5 / H))) * (1 + 1e-9)
     fig = widgets.get("ch02.approx").render(**values)
     assert len(fig.axes) == 2
-    assert fig.axes[1].get_title().startswith(f"max |y − f| = {err:.3g}, оценка")
+    assert fig.axes[0].get_title().startswith(f"max |y − f| = {err:.3g}, оценка")
 
 
 @pytest.mark.parametrize("values", widgets.get("ch02.bump").grid(4))
