@@ -285,6 +285,24 @@ _GRIDS = {key: _grid(q.loss, _LIM_Q) for key, q in QUADRATICS.items()}
 _GRID_N = _grid(NONCONVEX.loss, _LIM_N)
 
 
+def _contour_lines(t, Z, levels):
+    """Level lines of Z as a list of (k, 2) polylines (computed once, drawn as a LineCollection)."""
+    import contourpy
+
+    gen = contourpy.contour_generator(t, t, Z, line_type="Separate")
+    return [seg for level in levels for seg in gen.lines(level)]
+
+
+_LINES = {key: _contour_lines(*_GRIDS[key], np.geomspace(0.02, 20, 10)) for key in QUADRATICS}
+_LINES_N = _contour_lines(*_GRID_N, np.linspace(_GRID_N[1].min() + 0.05, 6, 14))
+
+
+def _draw_levels(ax, lines):
+    from matplotlib.collections import LineCollection
+
+    ax.add_collection(LineCollection(lines, colors="0.6", linewidths=0.7))
+
+
 def _num(v: float) -> str:
     return f"{v:.2f}".replace("-", "−")
 
@@ -316,8 +334,7 @@ def _draw_quadratic(fig, lr: float, x0: float, y0: float, steps: int, bowl: str)
     traj = descent(q.grad, np.array([x0, y0]), lr, steps)
     losses = losses_along(q.loss, traj)
     ax, ax2 = fig.subplots(1, 2, width_ratios=(1, 1.25))
-    t, Z = _GRIDS[bowl]
-    ax.contour(t, t, Z, levels=np.geomspace(0.02, 20, 10), colors="0.6", linewidths=0.7)
+    _draw_levels(ax, _LINES[bowl])
     ax.plot(0, 0, "*", color="C2", ms=10)
     _draw_path(ax, traj, _LIM_Q)
     ax.set_title("■ старт θ₀, ★ минимум θ* = 0", fontsize=8)
@@ -344,8 +361,7 @@ def _draw_nonconvex(fig, lr: float, x0: float, y0: float, steps: int):
     traj = descent(f.grad, np.array([x0, y0]), lr, steps, blowup=1e3)
     losses = losses_along(f.loss, traj)
     ax, ax2 = fig.subplots(1, 2, width_ratios=(1, 1.25))
-    t, Z = _GRID_N
-    ax.contour(t, t, Z, levels=np.linspace(Z.min() + 0.05, 6, 14), colors="0.6", linewidths=0.7)
+    _draw_levels(ax, _LINES_N)
     ax.plot(f.minima[:, 0], f.minima[:, 1], "*", color="C2", ms=9)
     ax.plot(*f.minima[0], "*", color="C1", ms=13)
     _draw_path(ax, traj, _LIM_N)
