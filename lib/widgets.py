@@ -141,11 +141,26 @@ class Panel:
         """Рисует панель с данными значениями на новой (или очищенной) фигуре и возвращает её."""
         from matplotlib.figure import Figure
 
+        values = self.complete(values)
         if fig is None:
-            fig = Figure(figsize=self.figsize, dpi=DPI, layout="constrained")
+            fig = Figure(figsize=self.figsize, dpi=DPI)
         else:
             fig.clear()
-        self.draw(fig, **self.complete(values))
+        # The constrained layout is computed on the first drawing only; later updates of the same
+        # figure put the axes where it placed them. That saves most of the time of an update.
+        frozen = getattr(fig, "_panel_layout", None)
+        if frozen is not None:
+            self.draw(fig, **values)
+            if len(fig.axes) == len(frozen):
+                for ax, bounds in zip(fig.axes, frozen):
+                    ax.set_position(bounds)
+                return fig
+            fig.clear()
+        fig.set_layout_engine("constrained")
+        self.draw(fig, **values)
+        fig.draw_without_rendering()
+        fig._panel_layout = [ax.get_position().bounds for ax in fig.axes]
+        fig.set_layout_engine("none")
         return fig
 
     def caption(self, values: dict) -> str:

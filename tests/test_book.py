@@ -59,11 +59,12 @@ def _text_outputs(path) -> list[str]:
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     texts = []
     for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                texts.append(out["text"])
-            elif "data" in out and "text/plain" in out["data"]:
-                texts.append(_ADDRESS.sub("0x…", out["data"]["text/plain"]))
+        # a kernel may split one print into several stream chunks: compare each cell's joined text
+        stream = "".join(out["text"] for out in cell.get("outputs", []) if out.get("output_type") == "stream")
+        plain = [_ADDRESS.sub("0x…", out["data"]["text/plain"])
+                 for out in cell.get("outputs", []) if "data" in out and "text/plain" in out["data"]]
+        if stream or plain:
+            texts.append((stream, plain))
     return texts
 
 
