@@ -38,10 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(Path(__file__).resolve().parent)]
 
 import nbformat  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
-
 import train_digits  # noqa: E402
 from book import toc_notebooks  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+
 from lib import widgets  # noqa: E402
 
 

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +133,7 @@ def run(repeats: int = 5, threads: int = 1) -> list[dict]:
     cpu = {name: [] for name, _ in contenders}
     accs = {name: [] for name, _ in contenders}
     with threadpool_limits(limits=threads):
-        for name, fn in contenders:          # warm-up: imports, caches, BLAS buffers
+        for _name, fn in contenders:          # warm-up: imports, caches, BLAS buffers
             fn(X, y, Xt, yt, 0)
         for r in range(repeats):
             order = contenders[r % len(contenders):] + contenders[: r % len(contenders)]
@@ -167,7 +167,7 @@ def machine() -> str:
         load = os.getloadavg()[0]
     except OSError:
         load = float("nan")
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs (nproc "
+    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs (nproc "
             f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip() or '?'}), "
             f"{cpu}; Python {platform.python_version()}, {', '.join(versions)}; load average {load:.1f}")
 

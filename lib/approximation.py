@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -448,7 +448,8 @@ widgets.register(widgets.Panel(
 
 widgets.register(widgets.Panel(
     key="ch02.approx",
-    title="Сумма горбов приближает f: сверху f (чёрная), сеть y (красная) и горбы (серые), снизу ошибка y − f и её оценка",
+    title=("Сумма горбов приближает f: сверху f (чёрная), сеть y (красная) и горбы (серые), "
+           "снизу ошибка y − f и её оценка"),
     controls=(
         widgets.Dropdown("target", "f", (("sin 2πx (гладкая)", "smooth"), ("1 − 2|x − 0,4| (излом)", "kink"),
                                          ("sin 12πx (колебания)", "wiggly")), "smooth"),

@@ -35,7 +35,7 @@ class Value:
         self._backward = lambda: None
 
     @staticmethod
-    def _wrap(other) -> "Value":
+    def _wrap(other) -> Value:
         return other if isinstance(other, Value) else Value(other)
 
     # --- arithmetic ----------------------------------------------------------------
@@ -96,7 +96,7 @@ class Value:
         return self._wrap(other) / self
 
     # --- functions -----------------------------------------------------------------
-    def _unary(self, value: float, local_grad: float, op: str) -> "Value":
+    def _unary(self, value: float, local_grad: float, op: str) -> Value:
         out = Value(value, (self,), op)
 
         def _backward():

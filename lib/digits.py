@@ -23,8 +23,8 @@ import numpy as np
 from . import widgets
 from ._validate import as_float_array, as_generator, check_ndim, check_positive_int
 from .data import load_digits_split
-from .layers import Linear, ReLU, Sequential
 from .dropout import Dropout
+from .layers import Linear, ReLU, Sequential
 from .losses import CrossEntropyLoss
 from .optim import SGD
 from .training import History, evaluate, fit

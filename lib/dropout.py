@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import numbers
 
-import numpy as np
-
 from ._validate import as_float_array, as_generator
 from .module import Module
 

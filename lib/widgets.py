@@ -18,8 +18,8 @@ import importlib
 import io
 import itertools
 import pkgutil
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 

@@ -6,11 +6,8 @@ import json
 import re
 import subprocess
 
-import nbformat
 import pytest
 from _pytest.config import Config
-from nbclient import NotebookClient
-
 from book import ROOT, toc_files, toc_notebooks
 
 
@@ -48,31 +45,6 @@ def test_committed_notebooks_carry_no_outputs():
                 dirty.append(f)
                 break
     assert not dirty, f"блокноты с сохранёнными выходами (очистите их, например nbstripout): {dirty}"
-
-
-_ADDRESS = re.compile(r"0x[0-9a-f]+")
-
-
-def _text_outputs(path) -> list[str]:
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    texts = []
-    for cell in nb.cells:
-        # a kernel may split one print into several stream chunks: compare each cell's joined text
-        stream = "".join(out["text"] for out in cell.get("outputs", []) if out.get("output_type") == "stream")
-        plain = [_ADDRESS.sub("0x…", out["data"]["text/plain"])
-                 for out in cell.get("outputs", []) if "data" in out and "text/plain" in out["data"]]
-        if stream or plain:
-            texts.append((stream, plain))
-    return texts
-
-
-@pytest.mark.parametrize("path", toc_notebooks(), ids=lambda p: p.name)
-def test_notebook_prints_the_same_numbers_twice(path):
-    first, second = _text_outputs(path), _text_outputs(path)
-    assert first, f"{path.name} ничего не напечатал — нечего сравнивать"
-    assert first == second, f"{path.name}: два запуска напечатали разное"
 
 
 def test_lib_reference_documents_every_module():

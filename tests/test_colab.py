@@ -7,9 +7,8 @@ import types
 from unittest import mock
 
 import pytest
-from IPython.core.inputtransformer2 import TransformerManager
-
 from book import ROOT, code_cells, toc_notebooks
+from IPython.core.inputtransformer2 import TransformerManager
 
 sys.path.insert(0, str(ROOT / "tools"))
 import colab_cell  # noqa: E402

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from book import notebook_calls, toc_notebooks
+
 from lib.homework import TASKS, check, load_all
 
 load_all()

@@ -7,8 +7,8 @@ from unittest import mock
 
 import numpy as np
 import pytest
-
 from book import code_cells, notebook_calls, toc_notebooks
+
 from lib import widgets
 
 PANELS = widgets.load_all()

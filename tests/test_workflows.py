@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from book import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

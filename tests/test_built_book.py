@@ -1,13 +1,17 @@
-"""The HTML book as a reader gets it, checked in a real browser (Chromium through Playwright).
+"""The built book: zero warnings, reproducible notebooks, and the HTML as a reader gets it.
 
-The module builds the book (`jupyter-book build . -W -n --keep-going`, so a warning fails it),
-serves `_build/html` on 127.0.0.1 and opens every page of `_toc.yml`. Any request to another host
-is blocked and counted as a failure: the book must work without internet. A screenshot of each
-page is saved in `test-artifacts/screenshots/`.
+The module builds the book once (`jupyter-book build . -W -n --keep-going`, so a warning fails
+it) and then
 
-Needs Debian's `chromium` (`apt-get install chromium`; `.ci/run` installs it) and the widget
-JavaScript in `.webdeps/` (`make webdeps`, needs npm); without them the module is skipped with a
-message saying so.
+* executes every notebook once more and compares the printed text with the build's execution
+  (`_build/jupyter_execute/`): two runs must print the same numbers;
+* serves `_build/html` on 127.0.0.1 and opens every page of `_toc.yml` in Chromium (Playwright).
+  Any request to another host is blocked and counted as a failure: the book must work without
+  internet. A screenshot of each page is saved in `test-artifacts/screenshots/`.
+
+The browser tests need Debian's `chromium` (`apt-get install chromium`; `.ci/run` installs it)
+and the widget JavaScript in `.webdeps/` (`make webdeps`, needs npm); without them they are
+skipped with a message saying so.
 """
 
 from __future__ import annotations
@@ -23,22 +27,25 @@ import threading
 import urllib.parse
 from pathlib import Path
 
+import nbformat
 import pytest
-
-from book import ROOT, notebook_calls, toc_files
+from book import ROOT, notebook_calls, toc_files, toc_notebooks
+from nbclient import NotebookClient
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WEBDEPS = ROOT / ".webdeps" / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist" / "embed-amd.js"
 HTML = ROOT / "_build" / "html"
+CACHE = ROOT / "_build" / ".jupyter_cache"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 
-if CHROMIUM is None:
-    pytest.skip("Chromium не найден: установите его (apt-get install chromium), чтобы проверить книгу "
-                "в браузере", allow_module_level=True)
-if not WEBDEPS.exists():
-    pytest.skip("нет .webdeps/ с JavaScript виджетов: выполните make webdeps (нужен npm)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+
+def _need_browser():
+    if CHROMIUM is None:
+        pytest.skip("Chromium не найден: установите его (apt-get install chromium), чтобы проверить "
+                    "книгу в браузере")
+    if not WEBDEPS.exists():
+        pytest.skip("нет .webdeps/ с JavaScript виджетов: выполните make webdeps (нужен npm)")
+    return pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
 
 def _markdown(doc: str) -> str:
@@ -56,13 +63,56 @@ def _title(doc: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site():
+def built_book():
+    """Builds the book exactly as `make book` does; a single warning fails the build."""
     jb = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run([str(jb), "build", ".", "-W", "-n", "--keep-going"], cwd=ROOT,
                             capture_output=True, text=True, timeout=900)
     warnings = [line for line in result.stdout.splitlines() + result.stderr.splitlines()
                 if "WARNING:" in line or "ERROR:" in line]
     assert result.returncode == 0 and not warnings, "книга собралась с ошибками:\n" + "\n".join(warnings)
+    return HTML
+
+
+def test_book_builds_without_warnings(built_book):
+    assert (built_book / "index.html").exists()
+    for doc in toc_files():
+        assert (built_book / f"{doc}.html").exists(), f"нет страницы {doc}.html"
+
+
+_ADDRESS = re.compile(r"0x[0-9a-f]+")
+
+
+def _printed(nb) -> list:
+    texts = []
+    for cell in nb.cells:
+        # a kernel may split one print into several stream chunks: compare each cell's joined text
+        outputs = cell.get("outputs", [])
+        stream = "".join(o["text"] for o in outputs if o.get("output_type") == "stream")
+        plain = [_ADDRESS.sub("0x…", o["data"]["text/plain"]) for o in outputs
+                 if "data" in o and "text/plain" in o["data"]]
+        if stream or plain:
+            texts.append((stream, plain))
+    return texts
+
+
+@pytest.mark.parametrize("path", toc_notebooks(), ids=lambda p: p.name)
+def test_notebook_prints_the_same_numbers_twice(built_book, path):
+    """The build executed each notebook once (its outputs are in the execution cache of
+    `_build/.jupyter_cache`, matched to the notebook's current code); run it again and compare."""
+    from jupyter_cache import get_cache
+
+    _, built = get_cache(str(CACHE)).merge_match_into_notebook(nbformat.read(path, as_version=4))
+    again = nbformat.read(path, as_version=4)
+    NotebookClient(again, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    first, second = _printed(built), _printed(again)
+    assert first, f"{path.name} ничего не напечатал — нечего сравнивать"
+    assert first == second, f"{path.name}: два запуска напечатали разное"
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
     handler = functools.partial(_QuietHandler, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -77,6 +127,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
+    sync_api = _need_browser()
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
