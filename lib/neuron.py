@@ -113,21 +113,34 @@ def _draw_neuron2d(fig, w1: float, w2: float, b: float):
     ax.set_aspect("equal")
 
 
-def _draw_step1d(fig, w: float, b: float):
-    x = np.linspace(-4, 4, 401)
+_STEP_X = np.linspace(-4, 4, 401)
+
+
+def _setup_step1d(fig, w: float, b: float) -> dict:
     ax = fig.add_subplot(1, 1, 1)
-    ax.plot(x, sigmoid(w * x + b), lw=2, label="σ(ωx + b)")
     ax.axhline(0.5, color="0.6", lw=0.8, ls="--")
-    if w != 0:
-        x0 = step_center(w, b)
-        if -4 <= x0 <= 4:
-            ax.axvline(x0, color="C3", lw=1, ls=":", label="x₀ = −b/ω = " + f"{x0 + 0.0:.2f}".replace("-", "−"))
+    curve, = ax.plot(_STEP_X, np.zeros_like(_STEP_X), lw=2, label="σ(ωx + b)")
+    center = ax.axvline(0.0, color="C3", lw=1, ls=":", label="x₀ = −b/ω")
+    label = ax.text(0.98, 0.05, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=9, color="C3")
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlim(-4, 4)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
+    return {"curve": curve, "center": center, "label": label}
+
+
+def _update_step1d(state: dict, w: float, b: float) -> list:
+    state["curve"].set_ydata(sigmoid(w * _STEP_X + b))
+    x0 = step_center(w, b) if w != 0 else None
+    visible = x0 is not None and -4 <= x0 <= 4
+    state["center"].set_visible(visible)
+    state["label"].set_visible(visible)
+    if visible:
+        state["center"].set_xdata([x0, x0])
+        state["label"].set_text("x₀ = −b/ω = " + f"{x0 + 0.0:.2f}".replace("-", "−"))
+    return [state["curve"], state["center"], state["label"]]
 
 
 widgets.register(widgets.Panel(
@@ -153,7 +166,8 @@ widgets.register(widgets.Panel(
         widgets.FloatSlider("w", "ω", -10.0, 10.0, 0.1, 1.0),
         widgets.FloatSlider("b", "b", -10.0, 10.0, 0.1, 0.0),
     ),
-    draw=_draw_step1d,
+    setup=_setup_step1d,
+    update=_update_step1d,
     figsize=(6.0, 3.0),
     snapshots=({"w": 1.0, "b": 0.0}, {"w": 3.0, "b": -3.0}, {"w": 10.0, "b": -10.0}),
     snapshot_figsize=(6.0, 2.4),

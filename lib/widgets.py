@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["FloatSlider", "IntSlider", "Dropdown", "Panel", "register", "get", "load_all",
+__all__ = ["FloatSlider", "IntSlider", "Dropdown", "Panel", "Live", "register", "get", "load_all",
            "PANELS", "render_png", "show", "static", "DPI"]
 
 #: Resolution of a live panel's PNG (the same in the notebook and in the benchmark).
@@ -106,21 +106,50 @@ class Panel:
     """Панель со слайдерами.
 
     key: уникальный ключ «chNN.имя»; title: заголовок; controls: элементы управления;
-    draw: функция ``draw(fig, **значения)``, рисующая на пустой ``Figure``/``SubFigure``;
     figsize: размер фигуры в дюймах; snapshots: положения слайдеров для статичного рисунка
     (словари, недостающие значения берутся по умолчанию); manual: пересчёт по кнопке
     (для тяжёлых вычислений, например обучения сети).
+
+    Рисунок задаётся одним из двух способов:
+
+    * ``draw(fig, **значения)`` рисует всё на пустой ``Figure``/``SubFigure`` — просто, но при
+      каждом движении слайдера фигура строится заново;
+    * ``setup(fig, **значения) -> state`` строит оси, подписи и всё неподвижное и возвращает
+      любое состояние (например, словарь линий), а ``update(state, **значения)`` меняет только
+      данные подвижных элементов и возвращает их список. Живая панель рисует неподвижную часть
+      один раз и при движении слайдера перерисовывает только эти элементы (blitting): в разы
+      быстрее. ``update`` не должен менять пределы осей и другие неподвижные элементы; если от
+      какого-то параметра зависит сама неподвижная часть (например, выбор функции), назовите
+      его в ``rebuild_on`` — при его изменении панель строится заново.
     """
 
     key: str
     title: str
     controls: tuple
-    draw: Callable
+    draw: Callable | None = None
     figsize: tuple = (8.0, 3.2)
     snapshots: tuple = ()
     manual: bool = False
     snapshot_figsize: tuple | None = None
     snapshot_cols: int = 1
+    setup: Callable | None = None
+    update: Callable | None = None
+    rebuild_on: tuple = ()
+
+    def __post_init__(self):
+        if (self.draw is None) == (self.setup is None or self.update is None):
+            raise ValueError(f"панель {self.key}: задайте либо draw, либо пару setup и update")
+        unknown = set(self.rebuild_on) - {c.name for c in self.controls}
+        if unknown:
+            raise ValueError(f"панель {self.key}: в rebuild_on неизвестные параметры {sorted(unknown)}")
+
+    def draw_on(self, fig, **values) -> None:
+        """Рисует панель целиком на пустой фигуре (для статичного рисунка и первого кадра)."""
+        values = self.complete(values)
+        if self.draw is not None:
+            self.draw(fig, **values)
+        else:
+            self.update(self.setup(fig, **values), **values)
 
     def defaults(self) -> dict:
         return {c.name: c.value for c in self.controls}
@@ -150,17 +179,19 @@ class Panel:
         # figure put the axes where it placed them. That saves most of the time of an update.
         frozen = getattr(fig, "_panel_layout", None)
         if frozen is not None:
-            self.draw(fig, **values)
+            self.draw_on(fig, **values)
             if len(fig.axes) == len(frozen):
                 for ax, bounds in zip(fig.axes, frozen):
                     ax.set_position(bounds)
                 return fig
             fig.clear()
         fig.set_layout_engine("constrained")
-        self.draw(fig, **values)
+        self.draw_on(fig, **values)
         fig.draw_without_rendering()
         fig._panel_layout = [ax.get_position().bounds for ax in fig.axes]
-        fig.set_layout_engine("none")
+        # No layout engine from now on (not even the "none" placeholder: with any engine set,
+        # savefig draws the whole figure twice).
+        fig.set_layout_engine(None)
         return fig
 
     def caption(self, values: dict) -> str:
@@ -210,6 +241,68 @@ def render_png(fig, dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
+class Live:
+    """Живая панель без виджетов: ``frame(**значения)`` возвращает PNG очередного кадра.
+
+    Это ровно то, что ядро делает при каждом движении слайдера (его и замеряет бенчмарк).
+    У панели с ``draw`` фигура перерисовывается целиком (разметка осей вычисляется один раз).
+    У панели с ``setup``/``update`` неподвижная часть рисуется один раз и запоминается
+    картинкой, а в каждом кадре поверх неё рисуются только элементы, которые вернул ``update``.
+    """
+
+    def __init__(self, panel: Panel):
+        self.panel = panel
+        self.fig = None
+        self._state = None
+        self._structure = None
+
+    def frame(self, **values) -> bytes:
+        panel = self.panel
+        values = panel.complete(values)
+        if panel.draw is not None:
+            self.fig = panel.render(self.fig, **values)
+            return render_png(self.fig)
+        structure = tuple(values[name] for name in panel.rebuild_on)
+        if self._state is None or structure != self._structure:
+            self._start(values)
+            self._structure = structure
+        artists = list(panel.update(self._state, **values))
+        for artist in artists:
+            artist.set_animated(True)
+        canvas = self.fig.canvas
+        canvas.restore_region(self._background)
+        for artist in artists:
+            self.fig.draw_artist(artist)
+        return _encode(canvas)
+
+    def _start(self, values: dict) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=self.panel.figsize, dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        state = self.panel.setup(fig, **values)
+        artists = list(self.panel.update(state, **values))
+        fig.draw_without_rendering()          # the constrained layout sees every element once
+        fig.set_layout_engine(None)           # ... and is kept from now on
+        for artist in artists:
+            artist.set_animated(True)         # animated artists are left out of the background
+        fig.canvas.draw()
+        self._background = fig.canvas.copy_from_bbox(fig.bbox)
+        self.fig, self._state = fig, state
+
+
+def _encode(canvas) -> bytes:
+    """PNG of what the Agg canvas holds now (fast zlib level: the image lives for one frame)."""
+    from PIL import Image
+
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
 def show(key: str):
     """Живая панель: слайдеры и рисунок, перерисовываемый при каждом изменении."""
     import ipywidgets as W
@@ -217,14 +310,13 @@ def show(key: str):
 
     panel = get(key)
     widgets = {c.name: c.widget(continuous=not panel.manual) for c in panel.controls}
-    fig = panel.render()
+    live = Live(panel)
     out = W.Output()
     status = W.Label(value="")
 
     def update(**values):
         status.value = "считаю…" if panel.manual else ""
-        panel.render(fig, **values)
-        png = render_png(fig)
+        png = live.frame(**values)
         with out:
             out.clear_output(wait=True)
             display(Image(data=png))
@@ -258,6 +350,6 @@ def static(key: str, snapshots=None):
     for sub in subfigs[len(snaps):]:
         sub.set_visible(False)
     for sub, values in zip(subfigs, snaps):
-        panel.draw(sub, **panel.complete(values))
+        panel.draw_on(sub, **values)
         sub.suptitle(panel.caption(values), fontsize=10, color="0.25")
     display(Image(data=render_png(fig, STATIC_DPI)))

@@ -34,6 +34,36 @@ def test_panel_renders_over_grid(key):
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def _pixels(png: bytes):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+@pytest.mark.parametrize("key", sorted(k for k, p in PANELS.items() if p.update is not None))
+def test_live_frames_equal_a_fresh_drawing(key):
+    """A blitted panel redraws only what update() returns: after any sequence of slider moves a
+    frame must look like the panel drawn afresh at the same values (no stale element left)."""
+    panel = PANELS[key]
+    live = widgets.Live(panel)
+    grid = panel.grid(3)
+    for values in grid + grid[::-1]:
+        frame = _pixels(live.frame(**values))
+        fresh = _pixels(widgets.Live(panel).frame(**values))
+        assert frame.shape == fresh.shape, (key, values)
+        differing = (np.abs(frame - fresh).max(axis=2) > 24).mean()
+        assert differing < 0.0005, f"{key}: при {values} кадр отличается от нового рисунка ({differing:.2%} пикселей)"
+
+
+def test_panel_needs_draw_or_setup_and_update():
+    with pytest.raises(ValueError, match="либо draw, либо пару setup и update"):
+        widgets.Panel(key="t.x", title="", controls=(), setup=lambda fig: None)
+    with pytest.raises(ValueError, match="rebuild_on"):
+        widgets.Panel(key="t.x", title="", controls=(), draw=lambda fig: None, rebuild_on=("k",))
+
+
 @pytest.mark.parametrize("key", sorted(PANELS))
 def test_static_figure_and_live_panel_build(key):
     with mock.patch("IPython.display.display") as display:
