@@ -389,57 +389,85 @@ def prob_losses(p: float, y: int) -> dict:
     return {"bce": float(bce_on_probability(p_arr, y_arr)[0]), "mse": float((p - y) ** 2)}
 
 
-def _draw_prob_losses(fig, p: float):
+def _setup_prob_losses(fig, p: float) -> dict:
     ax = fig.add_subplot(1, 1, 1)
+    points = []
     for y, ls_ in ((1, "-"), (0, "--")):
         yy = np.full_like(_P_GRID, float(y))
-        v = prob_losses(p, y)
-        ax.plot(_P_GRID, bce_on_probability(_P_GRID, yy), color="C0", ls=ls_, lw=2,
-                label=f"BCE, y = {y}: {v['bce']:.3f}")
-        ax.plot(_P_GRID, (_P_GRID - y) ** 2, color="C1", ls=ls_, lw=2,
-                label=f"(p − y)², y = {y}: {v['mse']:.3f}")
-        ax.plot([p, p], [v["bce"], v["mse"]], "o", color="0.15", ms=5)
-    ax.axvline(p, color="0.5", lw=0.8, ls=":")
+        ax.plot(_P_GRID, bce_on_probability(_P_GRID, yy), color="C0", ls=ls_, lw=2, label=f"BCE, y = {y}")
+        ax.plot(_P_GRID, (_P_GRID - y) ** 2, color="C1", ls=ls_, lw=2, label=f"(p − y)², y = {y}")
+        points.append(ax.plot([p, p], [0.0, 0.0], "o", color="0.15", ms=5)[0])
+    marker = ax.axvline(p, color="0.5", lw=0.8, ls=":")
     ax.set_xlabel("предсказанная вероятность p")
     ax.set_ylabel("потеря L")
     ax.set_ylim(0, 5.5)
     ax.set_xlim(0, 1)
     ax.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0])
     ax.set_yticks([0, 1, 2, 3, 4, 5])
-    ax.legend(fontsize=8, loc="upper center", ncol=2)
+    legend = ax.legend(fontsize=8, loc="upper center", ncol=2)
     ax.grid(alpha=0.3)
+    # legend entries in the order of the curves: BCE y=1, MSE y=1, BCE y=0, MSE y=0
+    return {"points": points, "marker": marker, "legend": legend, "texts": legend.get_texts()}
+
+
+def _update_prob_losses(state: dict, p: float) -> list:
+    for i, y in enumerate((1, 0)):
+        v = prob_losses(p, y)
+        state["points"][i].set_data([p, p], [v["bce"], v["mse"]])
+        state["texts"][2 * i].set_text(f"BCE, y = {y}: {v['bce']:.3f}")
+        state["texts"][2 * i + 1].set_text(f"(p − y)², y = {y}: {v['mse']:.3f}")
+    state["marker"].set_xdata([p, p])
+    return [*state["points"], state["marker"], state["legend"]]
 
 
 widgets.register(widgets.Panel(
     key="ch06.prob_losses",
     title="Потеря при предсказанной вероятности p: бинарная кросс-энтропия и квадрат ошибки",
     controls=(widgets.FloatSlider("p", "p", 0.01, 0.99, 0.01, 0.7),),
-    draw=_draw_prob_losses,
+    setup=_setup_prob_losses,
+    update=_update_prob_losses,
     figsize=(6.0, 3.2),
     snapshots=({"p": 0.9}, {"p": 0.5}, {"p": 0.02}),
     snapshot_figsize=(6.0, 2.7),
 ))
 
 
-def _draw_outlier(fig, x_out: float, size: float):
+_OUTLIER_GRID = np.array([0.0, 10.0])
+
+
+def _fit_label(name: str, w: float, b: float) -> str:
+    return f"{name}: ω = {w:.2f}, b = {b:.2f}".replace("-", "−")
+
+
+def _setup_outlier(fig, x_out: float, size: float) -> dict:
     ax = fig.add_subplot(1, 1, 1)
-    f = outlier_fits(x_out, size)
-    x, y = f["x"], f["y"]
-    grid = np.array([0.0, 10.0])
+    grid = _OUTLIER_GRID
     ax.plot(grid, TRUE_W * grid + TRUE_B, color="0.5", ls="--", lw=1, label="истинная прямая")
-    for (w, b), name, color in ((f["mse"], "MSE", "C0"), (f["mae"], "MAE", "C1")):
-        label = f"{name}: ω = {w:.2f}, b = {b:.2f}".replace("-", "−")
-        ax.plot(grid, w * grid + b, color=color, lw=2, label=label)
-    ax.plot(x[:-1], y[:-1], "o", color="0.2", ms=4, label="данные")
-    ax.plot(x[-1:], y[-1:], "o", color="C3", ms=7, label="выброс")
+    fits = [ax.plot(grid, np.zeros_like(grid), color=color, lw=2, label=name)[0]
+            for name, color in (("MSE", "C0"), ("MAE", "C1"))]
+    # the data points are drawn over the fitted lines, as before: they are redrawn in every frame
+    data = ax.plot(_X_BASE, _Y_BASE, "o", color="0.2", ms=4, label="данные")[0]
+    outlier = ax.plot([x_out], [0.0], "o", color="C3", ms=7, label="выброс")[0]
     ax.set_xlim(-0.3, 10.3)
     ax.set_ylim(-21, 27)
     ax.set_xticks([0, 2, 4, 6, 8, 10])
     ax.set_yticks([-20, -10, 0, 10, 20])
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    legend = ax.legend(fontsize=7, loc="upper left", ncol=2)
     ax.grid(alpha=0.3)
+    texts = legend.get_texts()
+    return {"fits": fits, "data": data, "outlier": outlier, "legend": legend, "texts": (texts[1], texts[2])}
+
+
+def _update_outlier(state: dict, x_out: float, size: float) -> list:
+    f = outlier_fits(x_out, size)
+    for line, text, name in zip(state["fits"], state["texts"], ("MSE", "MAE")):
+        w, b = f[name.lower()]
+        line.set_ydata(w * _OUTLIER_GRID + b)
+        text.set_text(_fit_label(name, w, b))
+    state["outlier"].set_data(f["x"][-1:], f["y"][-1:])
+    return [*state["fits"], state["data"], state["outlier"], state["legend"]]
 
 
 widgets.register(widgets.Panel(
@@ -447,7 +475,8 @@ widgets.register(widgets.Panel(
     title="Один выброс: прямые по MSE (МНК) и по MAE",
     controls=(widgets.FloatSlider("x_out", "положение выброса x", 0.0, 10.0, 0.5, 8.0),
               widgets.FloatSlider("size", "величина выброса", -20.0, 20.0, 0.5, 15.0)),
-    draw=_draw_outlier,
+    setup=_setup_outlier,
+    update=_update_outlier,
     figsize=(6.4, 3.4),
     snapshots=({"x_out": 8.0, "size": 0.0}, {"x_out": 8.0, "size": 8.0},
                {"x_out": 8.0, "size": 20.0}, {"x_out": 0.0, "size": -20.0}),
@@ -468,24 +497,36 @@ def softmax_panel_values(z0: float, z1: float, z2: float, y: int) -> dict:
     return {"p": p, "ce": ce, "grad": grad}
 
 
-def _draw_softmax(fig, z0: float, z1: float, z2: float, y: int):
-    v = softmax_panel_values(z0, z1, z2, y)
+def _setup_softmax(fig, z0: float, z1: float, z2: float, y: int) -> dict:
     ax = fig.add_subplot(1, 1, 1)
     k = np.arange(3)
-    ax.bar(k - 0.2, v["p"], width=0.38, color=["C1" if j == y else "C0" for j in k])
-    ax.bar(k + 0.2, v["grad"], width=0.38, color="0.55")
-    for j in k:
-        ax.text(j - 0.2, v["p"][j] + 0.03, f"{v['p'][j]:.2f}", ha="center", fontsize=8)
-    ax.axhline(0, color="0.3", lw=0.8)
+    probs = ax.bar(k - 0.2, np.zeros(3), width=0.38, color="C0")
+    grads = ax.bar(k + 0.2, np.zeros(3), width=0.38, color="0.55")
+    labels = [ax.text(j - 0.2, 0.03, "", ha="center", fontsize=8) for j in k]
+    zero = ax.axhline(0, color="0.3", lw=0.8)
     ax.set_xlim(-0.6, 2.6)
     ax.set_ylim(-1.05, 1.5)
     ax.set_yticks([-1.0, -0.5, 0.0, 0.5, 1.0])
     ax.set_xticks(k, ["класс 0", "класс 1", "класс 2"])
-    ax.set_title(f"кросс-энтропия CE = −log p_y = {v['ce']:.3f}", fontsize=10)
+    title = ax.set_title("", fontsize=10)
     handles = [Patch(color="C0", label="p_k"), Patch(color="C1", label="p_y (класс y)"),
                Patch(color="0.55", label="∂L/∂z_k")]
     ax.legend(handles=handles, fontsize=8, loc="upper center", ncol=3)
     ax.grid(alpha=0.3, axis="y")
+    ax.set_axisbelow(True)          # the bars move and are drawn over the still grid
+    return {"probs": list(probs), "grads": list(grads), "labels": labels, "zero": zero, "title": title}
+
+
+def _update_softmax(state: dict, z0: float, z1: float, z2: float, y: int) -> list:
+    v = softmax_panel_values(z0, z1, z2, y)
+    for j in range(3):
+        state["probs"][j].set_height(v["p"][j])
+        state["probs"][j].set_facecolor("C1" if j == y else "C0")
+        state["grads"][j].set_height(v["grad"][j])
+        state["labels"][j].set_y(v["p"][j] + 0.03)
+        state["labels"][j].set_text(f"{v['p'][j]:.2f}")
+    state["title"].set_text(f"кросс-энтропия CE = −log p_y = {v['ce']:.3f}")
+    return [*state["probs"], *state["grads"], state["zero"], *state["labels"], state["title"]]
 
 
 widgets.register(widgets.Panel(
@@ -495,7 +536,8 @@ widgets.register(widgets.Panel(
               widgets.FloatSlider("z1", "z₁", -5.0, 5.0, 0.1, 1.0),
               widgets.FloatSlider("z2", "z₂", -5.0, 5.0, 0.1, -1.0),
               widgets.Dropdown("y", "правильный класс y", (("0", 0), ("1", 1), ("2", 2)), 0)),
-    draw=_draw_softmax,
+    setup=_setup_softmax,
+    update=_update_softmax,
     figsize=(5.6, 3.4),
     snapshots=({"z0": 2.0, "z1": 1.0, "z2": -1.0, "y": 0}, {"z0": 2.0, "z1": 1.0, "z2": -1.0, "y": 2},
                {"z0": 4.0, "z1": 4.0, "z2": 4.0, "y": 0}, {"z0": -2.0, "z1": 0.0, "z2": 5.0, "y": 2}),
