@@ -107,7 +107,27 @@ def _copy(app, exc):
             shutil.copy2(f, fonts_dir / f.name)
 
 
+def _russian_proof_directive():
+    """sphinx-proof writes «Proof.» before every proof whatever the language: say it in Russian."""
+    from docutils import nodes
+    from sphinx_proof.directive import ProofDirective
+    from sphinx_proof.nodes import proof_node
+
+    class RussianProofDirective(ProofDirective):
+        def run(self):
+            section = nodes.admonition(classes=["proof", "proof", *self.options.get("class", [])], ids=["proof"])
+            self.content[0] = "*Доказательство.* " + self.content[0]
+            self.state.nested_parse(self.content, 0, section)
+            node = proof_node()
+            node += section
+            return [node]
+
+    return RussianProofDirective
+
+
 def setup(app):
+    app.setup_extension("sphinx_proof")
+    app.add_directive_to_domain("prf", "proof", _russian_proof_directive(), override=True)
     app.connect("config-inited", _configure)
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _dedupe_scripts, priority=900)

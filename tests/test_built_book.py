@@ -188,12 +188,18 @@ def test_page_as_a_reader_sees_it(site, browser, doc):
         assert not visit.errors, f"{doc}: ошибки в консоли: {visit.errors[:5]}"
 
         # formulas: rendered by MathJax, no TeX errors, no raw delimiters left in the text
-        text = page.inner_text("article")
+        # the reader's text without code, outputs and rendered formulas: no TeX may be left in it
+        text = page.evaluate("""() => {
+            const article = document.querySelector("article").cloneNode(true);
+            article.querySelectorAll("pre, code, .cell_output, .output, mjx-container, script, style, "
+                                     + ".MathJax_Preview, .jupyter-widgets").forEach(e => e.remove());
+            return article.innerText;
+        }""")
         if "$" in _markdown(doc):
             assert page.locator("mjx-container").count() > 0, f"{doc}: формулы не отрисованы"
         assert page.locator("mjx-merror").count() == 0, f"{doc}: MathJax не смог разобрать формулу"
-        for raw in ("\\(", "\\)", "\\[", "$$"):
-            assert raw not in text, f"{doc}: в тексте остался сырой TeX «{raw}»"
+        raw_tex = re.findall(r"\\[A-Za-z]{2,}|\\[()\[\]]|\$", text)
+        assert not raw_tex, f"{doc}: в тексте остался сырой TeX: {sorted(set(raw_tex))[:8]}"
 
         # images: every one loaded; each static figure and each live panel's initial plot present
         broken = page.evaluate("() => Array.from(document.images)"
