@@ -90,27 +90,52 @@ def boundary_segment(w1: float, w2: float, b: float, lim: float = 3.0):
 
 # --- panels ---------------------------------------------------------------------------
 
-def _draw_neuron2d(fig, w1: float, w2: float, b: float):
-    lim = 3.0
+_FIELD_LIM = 3.0
+
+
+def _setup_neuron2d(fig, w1: float, w2: float, b: float) -> dict:
+    lim = _FIELD_LIM
     ax = fig.add_subplot(1, 1, 1)
-    x1, x2, y = neuron_field(w1, w2, b, lim=lim, resolution=81)
-    im = ax.imshow(y, extent=(-lim, lim, -lim, lim), origin="lower", cmap="RdBu_r",
+    im = ax.imshow(np.zeros((81, 81)), extent=(-lim, lim, -lim, lim), origin="lower", cmap="RdBu_r",
                    vmin=0, vmax=1, interpolation="bilinear")
     fig.colorbar(im, ax=ax, label="y = σ(⟨x, ω⟩ + b)", shrink=0.9)
-    seg = boundary_segment(w1, w2, b, lim)
-    if seg is not None:
-        ax.plot(*seg, color="black", lw=2, label="⟨x, ω⟩ + b = 0")
-        p0 = -b * np.array([w1, w2]) / (w1**2 + w2**2)
-        if np.all(np.abs(p0) < lim):
-            ax.annotate("", xy=p0 + np.array([w1, w2]) / np.hypot(w1, w2), xytext=p0,
+    line, = ax.plot([0.0, 0.0], [0.0, 0.0], color="black", lw=2, label="⟨x, ω⟩ + b = 0")
+    arrow = ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0),
                         arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
-            ax.text(*(p0 + 1.15 * np.array([w1, w2]) / np.hypot(w1, w2)), "ω", fontsize=12)
-        ax.legend(loc="lower left", fontsize=8)
+    omega = ax.text(0.0, 0.0, "ω", fontsize=12)
+    legend = ax.legend(loc="lower left", fontsize=8)
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_aspect("equal")
+    # The image covers the whole axes: the spines are redrawn over it on every frame.
+    return {"image": im, "line": line, "arrow": arrow, "omega": omega, "legend": legend,
+            "spines": list(ax.spines.values())}
+
+
+def _update_neuron2d(state: dict, w1: float, w2: float, b: float) -> list:
+    lim = _FIELD_LIM
+    state["image"].set_data(neuron_field(w1, w2, b, lim=lim, resolution=81)[2])
+    seg = boundary_segment(w1, w2, b, lim)
+    has_line = seg is not None
+    state["line"].set_visible(has_line)
+    state["legend"].set_visible(has_line)
+    has_arrow = False
+    if has_line:
+        state["line"].set_data(*seg)
+        p0 = -b * np.array([w1, w2]) / (w1**2 + w2**2)
+        if np.all(np.abs(p0) < lim):
+            has_arrow = True
+            unit = np.array([w1, w2]) / np.hypot(w1, w2)
+            state["arrow"].xy = tuple(p0 + unit)
+            state["arrow"].set_position(tuple(p0))
+            state["omega"].set_position(tuple(p0 + 1.15 * unit))
+    state["arrow"].set_visible(has_arrow)
+    state["omega"].set_visible(has_arrow)
+    # Listed in the order of their zorder: they are drawn one over another in this order.
+    return [state["image"], state["line"], *state["spines"], state["arrow"], state["omega"],
+            state["legend"]]
 
 
 _STEP_X = np.linspace(-4, 4, 401)
@@ -151,7 +176,8 @@ widgets.register(widgets.Panel(
         widgets.FloatSlider("w2", "ω₂", -3.0, 3.0, 0.1, 0.5),
         widgets.FloatSlider("b", "b", -3.0, 3.0, 0.1, 0.0),
     ),
-    draw=_draw_neuron2d,
+    setup=_setup_neuron2d,
+    update=_update_neuron2d,
     figsize=(5.2, 4.0),
     snapshots=({"w1": 1.0, "w2": 0.5, "b": 0.0}, {"w1": 1.0, "w2": 0.5, "b": -2.0},
                {"w1": 3.0, "w2": 1.5, "b": 0.0}, {"w1": -0.5, "w2": 1.0, "b": 1.0}),
