@@ -217,7 +217,10 @@ def test_page_as_a_reader_sees_it(site, browser, doc):
         visit.close()
 
 
-SEARCHES = [("нейрона", "chapters/01_neuron")]
+# inflected forms: the Russian stemmer must map them to the chapter's words
+SEARCHES = [("нейрона", "chapters/01_neuron"), ("Цыбенко", "chapters/02_cybenko"),
+            ("градиента", "chapters/03_gradient_descent"), ("обратного", "chapters/04_backprop"),
+            ("переобучения", "chapters/07_dropout"), ("цифр", "chapters/08_digits")]
 
 
 @pytest.mark.parametrize("word, doc", SEARCHES)
