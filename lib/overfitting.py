@@ -247,32 +247,35 @@ def draw_network(ax, layer_sizes, masks=None) -> None:
     Выключенные нейроны (False в ``masks``) серые и зачёркнуты, их связи не рисуются:
     так выглядит одна «тонкая» сеть, которую dropout обучает на данном шаге.
     """
-    from matplotlib.collections import LineCollection
-
     sizes = list(layer_sizes)
     if masks is None:
         masks = [np.ones(s, dtype=bool) for s in sizes]
     if [len(m) for m in masks] != sizes:
         raise ValueError(f"draw_network: размеры масок {[len(m) for m in masks]} не равны размерам слоёв {sizes}")
+    _set_network_masks(_network_artists(ax, sizes), masks)
+
+
+def _network_artists(ax, sizes) -> dict:
+    """The still part of the network drawing (axes, ticks, limits) and its empty moving artists."""
+    from matplotlib.collections import LineCollection
+
     top = max(sizes)
     # each layer is centred vertically
     pos = [np.column_stack([np.full(s, float(i)), np.arange(s)[::-1] - (s - 1) / 2]) for i, s in enumerate(sizes)]
-    live, dead = [], []
+    segments, ends = [], []
     for i in range(len(sizes) - 1):
-        a, b = pos[i], pos[i + 1]
         for j in range(sizes[i]):
             for k in range(sizes[i + 1]):
-                seg = (a[j], b[k])
-                (live if masks[i][j] and masks[i + 1][k] else dead).append(seg)
-    ax.add_collection(LineCollection(dead, colors="0.9", linewidths=0.5, zorder=1))
-    ax.add_collection(LineCollection(live, colors="C0", linewidths=0.8, alpha=0.6, zorder=2))
-    xy, on = np.vstack(pos), np.concatenate(masks)
+                segments.append((pos[i][j], pos[i + 1][k]))
+                ends.append((i, j, k))
+    dead = ax.add_collection(LineCollection([], colors="0.9", linewidths=0.5, zorder=1))
+    live = ax.add_collection(LineCollection([], colors="C0", linewidths=0.8, alpha=0.6, zorder=2))
+    xy = np.vstack(pos)
     kind = np.concatenate([np.full(s, 0 if i == 0 else (2 if i == len(sizes) - 1 else 1))
                            for i, s in enumerate(sizes)])
-    colours = np.array(["C2", "C1", "C3"])[kind]          # input, hidden, output
-    ax.scatter(xy[on, 0], xy[on, 1], s=180, c=colours[on], edgecolors="black", zorder=3)
-    ax.scatter(xy[~on, 0], xy[~on, 1], s=180, c="white", edgecolors="0.6", zorder=3)
-    ax.scatter(xy[~on, 0], xy[~on, 1], s=90, c="0.5", marker="x", zorder=4)
+    # every neuron is one point of a single scatter; dropped ones get a white face and a grey edge
+    neurons = ax.scatter(xy[:, 0], xy[:, 1], s=180, c="white", edgecolors="black", zorder=3)
+    crosses = ax.scatter(xy[:, 0], xy[:, 1], s=90, c="0.5", marker="x", zorder=4)
     names = ["вход"] + [f"скрытый {i}" for i in range(1, len(sizes) - 1)] + ["выход"]
     ax.set_xticks(range(len(sizes)), names)
     ax.set_yticks([])
@@ -280,6 +283,22 @@ def draw_network(ax, layer_sizes, masks=None) -> None:
         ax.spines[side].set_visible(False)
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ax.set_ylim(-top / 2 - 0.3, top / 2 + 0.3)
+    return {"segments": np.array(segments), "ends": np.array(ends), "xy": xy,
+            "colours": np.array(["C2", "C1", "C3"])[kind],          # input, hidden, output
+            "dead": dead, "live": live, "neurons": neurons, "crosses": crosses}
+
+
+def _set_network_masks(state: dict, masks) -> list:
+    """Shows the thinned network of ``masks`` on the artists of ``_network_artists``; returns them."""
+    i, j, k = state["ends"].T
+    on_edge = np.array([masks[a][b] and masks[a + 1][c] for a, b, c in zip(i, j, k)], dtype=bool)
+    state["dead"].set_segments(state["segments"][~on_edge])
+    state["live"].set_segments(state["segments"][on_edge])
+    on = np.concatenate(masks)
+    state["neurons"].set_facecolor(np.where(on, state["colours"], "white"))
+    state["neurons"].set_edgecolor(np.where(on, "black", "0.6"))
+    state["crosses"].set_offsets(state["xy"][~on])
+    return [state["dead"], state["live"], state["neurons"], state["crosses"]]
 
 
 # --- panels ---------------------------------------------------------------------------
@@ -288,13 +307,20 @@ def draw_network(ax, layer_sizes, masks=None) -> None:
 NETWORK_SIZES = (D, 8, 8, 1)
 
 
-def _draw_network_panel(fig, p: float, seed: int):
+def _setup_network_panel(fig, p: float, seed: int) -> dict:
+    ax = fig.add_subplot(1, 1, 1)
+    state = _network_artists(ax, NETWORK_SIZES)
+    state["title"] = ax.set_title("", fontsize=9)
+    return state
+
+
+def _update_network_panel(state: dict, p: float, seed: int) -> list:
     masks = thinned_masks(NETWORK_SIZES, p, seed)
     hidden = np.concatenate(masks[1:-1])
-    ax = fig.add_subplot(1, 1, 1)
-    draw_network(ax, NETWORK_SIZES, masks)
-    ax.set_title(f"выключено {int((~hidden).sum())} из {hidden.size} скрытых "
-                 f"(в среднем {p * hidden.size:.1f})", fontsize=9)
+    artists = _set_network_masks(state, masks)
+    state["title"].set_text(f"выключено {int((~hidden).sum())} из {hidden.size} скрытых "
+                            f"(в среднем {p * hidden.size:.1f})")
+    return [*artists, state["title"]]
 
 
 widgets.register(widgets.Panel(
@@ -304,7 +330,8 @@ widgets.register(widgets.Panel(
         widgets.FloatSlider("p", "p", 0.0, 0.9, 0.05, 0.5),
         widgets.IntSlider("seed", "выборка маски", 0, 20, 1, 0),
     ),
-    draw=_draw_network_panel,
+    setup=_setup_network_panel,
+    update=_update_network_panel,
     figsize=(5.0, 3.4),
     snapshots=({"p": 0.1, "seed": 0}, {"p": 0.5, "seed": 0}, {"p": 0.5, "seed": 1}, {"p": 0.8, "seed": 2}),
     snapshot_figsize=(4.0, 2.8),
