@@ -264,3 +264,38 @@ def test_errors_are_russian_and_name_what_was_expected():
         ls.confident_mistake_run("mae")
     with pytest.raises(ValueError, match="s должен быть > 0"):
         ls.gaussian_nll(np.ones(2), np.ones(2), s=0.0)
+
+
+# --- the panels show the computed values ---------------------------------------------------
+
+@pytest.mark.parametrize("values", widgets.get("ch06.outlier").grid(3))
+def test_outlier_panel_draws_the_fitted_lines(values):
+    ax = widgets.get("ch06.outlier").render(**values).axes[0]
+    f = ls.outlier_fits(values["x_out"], values["size"])
+    lines = ax.get_lines()
+    for line, name in zip(lines[1:3], ("mse", "mae")):
+        w, b = f[name]
+        np.testing.assert_allclose(line.get_ydata(), [b, 10 * w + b])
+    np.testing.assert_allclose(lines[4].get_xydata(), [[f["x"][-1], f["y"][-1]]])
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[1] == f"MSE: ω = {f['mse'][0]:.2f}, b = {f['mse'][1]:.2f}".replace("-", "−")
+
+
+@pytest.mark.parametrize("values", widgets.get("ch06.prob_losses").grid(5))
+def test_prob_losses_panel_marks_both_losses(values):
+    p = values["p"]
+    ax = widgets.get("ch06.prob_losses").render(**values).axes[0]
+    points = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    for line, y in zip(points, (1, 0)):
+        v = ls.prob_losses(p, y)
+        np.testing.assert_allclose(line.get_xydata(), [[p, v["bce"]], [p, v["mse"]]])
+    assert f"{ls.prob_losses(p, 1)['bce']:.3f}" in ax.get_legend().get_texts()[0].get_text()
+
+
+@pytest.mark.parametrize("values", widgets.get("ch06.softmax").grid(3))
+def test_softmax_panel_bars_are_probabilities_and_gradient(values):
+    ax = widgets.get("ch06.softmax").render(**values).axes[0]
+    v = ls.softmax_panel_values(values["z0"], values["z1"], values["z2"], values["y"])
+    heights = np.array([bar.get_height() for bar in ax.patches])
+    np.testing.assert_allclose(heights, np.concatenate([v["p"], v["grad"]]))
+    assert ax.get_title().endswith(f"{v['ce']:.3f}")
