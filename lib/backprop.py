@@ -471,13 +471,41 @@ def plot_batch_comparison(results: dict, best_loss: float | None = None):
 
 # --- panels --------------------------------------------------------------------------------------
 
-def _draw_graph_panel(fig, x1: float, w1: float):
+def _graph_node_text(v: Value) -> str:
+    """The text of a node box, exactly as ``draw_graph`` writes it (label, value, gradient)."""
+    return f"{v.label}\n{v.data:.4g}\n∇ {v.grad:.4g}"
+
+
+def _graph_title(L: Value, nodes: dict) -> str:
+    return (f"L = {L.data:.4f};   ∂L/∂ω₁ = {nodes['ω₁'].grad:.4f},   ∂L/∂x₁ = {nodes['x₁'].grad:.4f}"
+            .replace("-", "−"))
+
+
+def _setup_graph_panel(fig, x1: float, w1: float) -> dict:
+    # The layout of the graph does not depend on the values: draw it once, then only the texts of
+    # the node boxes (and the title) change.
     L, nodes = neuron_graph(x1=x1, w1=w1)
     L.backward()
     ax = fig.add_subplot(1, 1, 1)
     draw_graph(L, ax=ax, highlight=nodes["ω₁"], fontsize=7.5)
-    ax.set_title(f"L = {L.data:.4f};   ∂L/∂ω₁ = {nodes['ω₁'].grad:.4f},   ∂L/∂x₁ = {nodes['x₁'].grad:.4f}"
-                 .replace("-", "−"), fontsize=9)
+    boxes = {}
+    for text in ax.texts:
+        label = text.get_text().split("\n", 1)[0]
+        if text.get_bbox_patch() is not None and label in nodes:
+            boxes[label] = text
+    if set(boxes) != set(nodes):
+        raise RuntimeError(f"ch04.graph: не нашлись рамки узлов {sorted(set(nodes) - set(boxes))}")
+    title = ax.set_title(_graph_title(L, nodes), fontsize=9)
+    return {"boxes": boxes, "title": title}
+
+
+def _update_graph_panel(state: dict, x1: float, w1: float) -> list:
+    L, nodes = neuron_graph(x1=x1, w1=w1)
+    L.backward()
+    for label, text in state["boxes"].items():
+        text.set_text(_graph_node_text(nodes[label]))
+    state["title"].set_text(_graph_title(L, nodes))
+    return [*state["boxes"].values(), state["title"]]
 
 
 widgets.register(widgets.Panel(
@@ -487,32 +515,53 @@ widgets.register(widgets.Panel(
         widgets.FloatSlider("x1", "x₁", -3.0, 3.0, 0.1, 1.0),
         widgets.FloatSlider("w1", "ω₁", -3.0, 3.0, 0.1, 0.5),
     ),
-    draw=_draw_graph_panel,
+    setup=_setup_graph_panel,
+    update=_update_graph_panel,
     figsize=(8.0, 3.3),
     snapshots=({"x1": 1.0, "w1": 0.5}, {"x1": 1.0, "w1": 3.0}, {"x1": 0.0, "w1": 0.5}),
     snapshot_figsize=(8.0, 3.0),
 ))
 
 _EPS_GRID = np.logspace(-14, 0, 57)
+_FD_KINDS = ("central", "forward")
 
 
-def _draw_fd_panel(fig, log_eps: float, kind: str):
+def _setup_fd_panel(fig, log_eps: float, kind: str) -> dict:
+    # Both kinds of difference are drawn once and shown or hidden, so that the Dropdown needs no
+    # rebuild; the legend is redrawn on every move (its last line shows the chosen ε).
     ax = fig.add_subplot(1, 1, 1)
-    err = np.maximum(fd_error(_EPS_GRID, kind=kind), 1e-18)
-    trunc, rnd, best = fd_error_model(_EPS_GRID, kind=kind)
-    ax.loglog(_EPS_GRID, err, "o-", ms=3, lw=1, color="C0", label="ошибка |разность − σ′(1)|")
-    ax.loglog(_EPS_GRID, trunc, "--", color="C1", lw=1, label="усечение (формула Тейлора)")
-    ax.loglog(_EPS_GRID, rnd, "--", color="C2", lw=1, label="округление (float64)")
-    eps = 10.0 ** log_eps
-    e = max(float(fd_error(eps, kind=kind)), 1e-18)
-    ax.plot([eps], [e], "o", ms=10, color="C3", label=f"ε = {eps:.1e}: ошибка {e:.1e}".replace("-", "−"))
-    ax.axvline(best, color="0.5", lw=0.8, ls=":")
-    ax.text(best, 1e-17, " ε*", color="0.3", fontsize=9)
+    curves = {}
+    for k in _FD_KINDS:
+        err = np.maximum(fd_error(_EPS_GRID, kind=k), 1e-18)
+        trunc, rnd, best = fd_error_model(_EPS_GRID, kind=k)
+        curves[k] = [
+            *ax.loglog(_EPS_GRID, err, "o-", ms=3, lw=1, color="C0", label="ошибка |разность − σ′(1)|"),
+            *ax.loglog(_EPS_GRID, trunc, "--", color="C1", lw=1, label="усечение (формула Тейлора)"),
+            *ax.loglog(_EPS_GRID, rnd, "--", color="C2", lw=1, label="округление (float64)"),
+            ax.axvline(best, color="0.5", lw=0.8, ls=":"),
+            ax.text(best, 1e-17, " ε*", color="0.3", fontsize=9),
+        ]
+    point, = ax.plot([1e-6], [1e-6], "o", ms=10, color="C3", label="ε")
+    ax.set_xlim(10 ** -14.7, 10 ** 0.7)
     ax.set_ylim(1e-18, 1e2)
     ax.set_xlabel("шаг ε")
     ax.set_ylabel("ошибка производной")
-    ax.legend(fontsize=7, loc="upper center")
+    legend = ax.legend(handles=[*curves[kind][:3], point], fontsize=7, loc="upper center")
     ax.grid(alpha=0.3, which="major")
+    return {"curves": curves, "point": point, "legend": legend}
+
+
+def _update_fd_panel(state: dict, log_eps: float, kind: str) -> list:
+    for k, artists in state["curves"].items():
+        for artist in artists:
+            artist.set_visible(k == kind)
+    eps = 10.0 ** log_eps
+    e = max(float(fd_error(eps, kind=kind)), 1e-18)
+    state["point"].set_data([eps], [e])
+    state["legend"].get_texts()[3].set_text(f"ε = {eps:.1e}: ошибка {e:.1e}".replace("-", "−"))
+    curves = [a for k in _FD_KINDS for a in state["curves"][k][:3]]
+    marks = [a for k in _FD_KINDS for a in state["curves"][k][3:]]
+    return [*curves, state["point"], *marks, state["legend"]]
 
 
 widgets.register(widgets.Panel(
@@ -522,7 +571,8 @@ widgets.register(widgets.Panel(
         widgets.FloatSlider("log_eps", "log₁₀ ε", -13.0, -1.0, 0.5, -6.0),
         widgets.Dropdown("kind", "разность", (("центральная", "central"), ("правая", "forward")), "central"),
     ),
-    draw=_draw_fd_panel,
+    setup=_setup_fd_panel,
+    update=_update_fd_panel,
     figsize=(6.5, 3.6),
     snapshots=({"log_eps": -6.0, "kind": "central"}, {"log_eps": -12.0, "kind": "central"},
                {"log_eps": -8.0, "kind": "forward"}),
@@ -535,30 +585,63 @@ _B_GRID = np.linspace(-3.0, 3.0, 40)
 _LOSS_GRID = linear_loss(np.stack(np.meshgrid(_W_GRID, _B_GRID), axis=-1), _PANEL_X, _PANEL_Y)
 _PANEL_EPOCHS = 8
 _PANEL_LR = 0.2
+#: Fixed limits of the path plot: they hold the loss grid and every path over the slider range
+#: (B = 1…64, seed 0…9; tests/test_backprop.py checks it), so no slider move rescales the axes.
+_PANEL_W_LIM = (-1.7, 3.5)
+_PANEL_B_LIM = (-3.0, 3.5)
 
 
-def _draw_batch_panel(fig, batch_size: int, seed: int):
-    runs = {B: minibatch_descent(_PANEL_X, _PANEL_Y, B, lr=_PANEL_LR, epochs=_PANEL_EPOCHS, rng=seed)
-            for B in sorted({64, batch_size})}
+def _batch_label(B: int) -> str:
+    return f"B = {B}" + (" (весь набор)" if B == len(_PANEL_X) else "")
+
+
+def _setup_batch_panel(fig, batch_size: int, seed: int) -> dict:
+    n = len(_PANEL_X)
     ax1, ax2 = fig.subplots(1, 2)
     ax1.contour(_W_GRID, _B_GRID, _LOSS_GRID, levels=np.geomspace(0.1, 30, 9), colors="0.7",
                 linewidths=0.7)
-    for B, run in runs.items():
-        color = "0.2" if B == 64 else "C3"
-        label = f"B = {B}" + (" (весь набор)" if B == 64 else "")
-        ax1.plot(*run["path"].T, "-", color=color, lw=1.2 if B == 64 else 0.8, label=label)
-        ax1.plot(*run["path"][-1], "o", color=color, ms=4)
-        ax2.semilogy(run["epoch"], run["loss"], color=color, lw=1, label=label)
+    lines = {}
+    # the mini-batch run (red) first, the full batch (dark grey) on top, as sorted({B, n}) drew them
+    for which, color, lw in (("mini", "C3", 0.8), ("full", "0.2", 1.2)):
+        path, = ax1.plot([], [], "-", color=color, lw=lw)
+        end, = ax1.plot([], [], "o", color=color, ms=4)
+        loss, = ax2.semilogy([], [], color=color, lw=1)
+        lines[which] = (path, end, loss)
+    ax1.set_xlim(*_PANEL_W_LIM)
+    ax1.set_ylim(*_PANEL_B_LIM)
     ax1.set_xlabel("ω")
     ax1.set_ylabel("b")
     ax1.set_title("путь параметров", fontsize=9)
-    ax1.legend(fontsize=7, loc="upper right")
+    ax2.set_xlim(-0.05 * _PANEL_EPOCHS, 1.05 * _PANEL_EPOCHS)
     ax2.set_xlabel("эпоха")
     ax2.set_ylabel("потеря на всей выборке")
-    ax2.set_title(f"η = {_PANEL_LR}, n = {len(_PANEL_X)}", fontsize=9)
+    ax2.set_title(f"η = {_PANEL_LR}, n = {n}", fontsize=9)
     ax2.set_ylim(0.05, 30)
     ax2.grid(alpha=0.3)
-    ax2.legend(fontsize=7)
+    return {"axes": (ax1, ax2), "lines": lines}
+
+
+def _update_batch_panel(state: dict, batch_size: int, seed: int) -> list:
+    n = len(_PANEL_X)
+    ax1, ax2 = state["axes"]
+    shown = []
+    for which, B in (("mini", batch_size), ("full", n)):
+        path, end, loss = state["lines"][which]
+        visible = which == "full" or B != n
+        for artist in (path, end, loss):
+            artist.set_visible(visible)
+            artist.set_label(_batch_label(B))
+        if visible:
+            run = minibatch_descent(_PANEL_X, _PANEL_Y, B, lr=_PANEL_LR, epochs=_PANEL_EPOCHS, rng=seed)
+            path.set_data(*run["path"].T)
+            end.set_data([run["path"][-1, 0]], [run["path"][-1, 1]])
+            loss.set_data(run["epoch"], run["loss"])
+            shown.append(which)
+    # The legends list one or two runs: they are built anew on each move (and drawn as moving
+    # artists, above the lines).
+    legend1 = ax1.legend(handles=[state["lines"][w][0] for w in shown], fontsize=7, loc="upper right")
+    legend2 = ax2.legend(handles=[state["lines"][w][2] for w in shown], fontsize=7, loc="upper right")
+    return [a for w in ("mini", "full") for a in state["lines"][w]] + [legend1, legend2]
 
 
 widgets.register(widgets.Panel(
@@ -568,7 +651,8 @@ widgets.register(widgets.Panel(
         widgets.IntSlider("batch_size", "B", 1, 64, 1, 8),
         widgets.IntSlider("seed", "зерно", 0, 9, 1, 0),
     ),
-    draw=_draw_batch_panel,
+    setup=_setup_batch_panel,
+    update=_update_batch_panel,
     figsize=(8.0, 3.3),
     snapshots=({"batch_size": 1}, {"batch_size": 8}, {"batch_size": 32}),
     snapshot_figsize=(8.0, 3.0),

@@ -68,6 +68,25 @@ def test_graph_gradients_match_hand_formulas_and_finite_differences(values):
     np.testing.assert_allclose(analytic, numeric, atol=1e-8)
 
 
+@pytest.mark.parametrize("values", widgets.get("ch04.graph").grid(5))
+def test_graph_panel_update_writes_what_draw_graph_writes(values):
+    """The live panel only rewrites the node boxes: after a move to ``values`` each box (and the
+    title) must read exactly as on a graph drawn afresh by draw_graph at ``values``."""
+    from matplotlib.figure import Figure
+
+    state = backprop._setup_graph_panel(Figure(), x1=-1.7, w1=2.9)
+    artists = backprop._update_graph_panel(state, **values)
+    fresh = backprop._setup_graph_panel(Figure(), **values)
+    assert len(state["boxes"]) == 13 and len(artists) == 14
+    for label, text in fresh["boxes"].items():
+        assert state["boxes"][label].get_text() == text.get_text(), label
+        assert text.get_text().startswith(label + "\n") and "∇" in text.get_text()
+    assert state["title"].get_text() == fresh["title"].get_text()
+    L, nodes = backprop.neuron_graph(**values)
+    L.backward()
+    assert f"{nodes['ω₁'].grad:.4f}".replace("-", "−") in state["title"].get_text()
+
+
 def test_backward_trace_equals_backward_and_visits_every_inner_node_once():
     L, nodes = backprop.neuron_graph(x1=0.7, w1=-1.2)
     steps = backprop.backward_trace(L)
@@ -217,6 +236,11 @@ def test_batch_panel_paths_over_slider_grid(values):
                                            rng=seed + 1)
         np.testing.assert_allclose(run["path"], other["path"], rtol=1e-12)  # only the order of sums differs
         assert np.all(np.diff(run["loss"]) <= 1e-15)
+    # the fixed limits of the panel hold the path and the loss curve (no slider move rescales)
+    (w0, w1), (b0, b1) = backprop._PANEL_W_LIM, backprop._PANEL_B_LIM
+    assert np.all((w0 < run["path"][:, 0]) & (run["path"][:, 0] < w1))
+    assert np.all((b0 < run["path"][:, 1]) & (run["path"][:, 1] < b1))
+    assert np.all((0.05 < run["loss"]) & (run["loss"] < 30))
 
 
 def test_small_batches_learn_more_per_epoch_but_less_per_step():
@@ -268,8 +292,10 @@ def test_panel_updates_are_fast_enough_to_measure():
     import time
     for key in ("ch04.graph", "ch04.fd_step", "ch04.batch"):
         panel = widgets.get(key)
-        fig = panel.render()
+        assert panel.update is not None, key              # blitted: setup once, update per move
+        live = widgets.Live(panel)
+        live.frame()
         t0 = time.perf_counter()
-        panel.render(fig, **panel.defaults())
-        widgets.render_png(fig)
+        png = live.frame(**panel.grid(3)[-1])
+        assert png[:4] == b"\x89PNG"
         assert time.perf_counter() - t0 < 5.0, key
