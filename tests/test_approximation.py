@@ -169,9 +169,16 @@ def test_approx_panel_quantities(values):
     np.testing.assert_allclose(parts.sum(axis=0), A.network(x, W, b, alpha), atol=1e-12)
     err = np.abs(parts.sum(axis=0) - t.f(x)).max()
     assert err <= A.error_bound(H, k, t.lipschitz, float(t.f(0.5 / H))) * (1 + 1e-9)
+    bound = A.error_bound(H, k, t.lipschitz, float(t.f(0.5 / H)))
     fig = widgets.get("ch02.approx").render(**values)
     assert len(fig.axes) == 2
-    assert fig.axes[0].get_title().startswith(f"max |y − f| = {err:.3g}, оценка")
+    assert fig.axes[0].get_title() == f"max |y − f| = {err:.3g}, оценка (пунктир) {bound:.3g}"
+    # the lower plot shows the error in units of the bound: within the fixed limits ±1.1
+    shown = fig.axes[1].get_lines()[0].get_ydata()
+    np.testing.assert_allclose(shown, (parts.sum(axis=0) - t.f(x)) / bound, atol=1e-12)
+    assert np.all(np.abs(shown) <= 1 + 1e-9)
+    lo, hi = fig.axes[0].get_ylim()
+    assert lo <= min(parts.min(), t.f(x).min()) and max(parts.max(), parts.sum(axis=0).max()) <= hi
 
 
 @pytest.mark.parametrize("values", widgets.get("ch02.bump").grid(4))
@@ -184,4 +191,5 @@ def test_bump_panel_quantities(values):
     mid = a + w / 2
     assert np.isclose(A.bump(mid, a, a + w, k), 2 * sigmoid(k * w / 2) - 1)
     fig = widgets.get("ch02.bump").render(**values)
-    np.testing.assert_allclose(fig.axes[0].get_lines()[2].get_ydata(), y, atol=1e-15)
+    line = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "горб = разность")
+    np.testing.assert_allclose(line.get_ydata(), y, atol=1e-15)
