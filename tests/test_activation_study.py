@@ -103,6 +103,29 @@ def test_transformed_over_slider_grid(values):
         assert np.isclose(S.transformed(name, np.array([c]), c, a)[0][0], act.f(0.0))
 
 
+@pytest.mark.parametrize("values", widgets.get("ch05.shape").grid(3))
+def test_shape_panel_draws_transformed_within_fixed_limits(values):
+    name, c, a = values["name"], values["shift"], values["scale"]
+    panel = widgets.get("ch05.shape")
+    fig = panel.render(**values)
+    ax_f, ax_g = fig.axes
+    z = ax_f.get_lines()[0].get_xdata()
+    g, dg = S.transformed(name, z, c, a)
+    np.testing.assert_allclose(ax_f.get_lines()[0].get_ydata(), g)
+    np.testing.assert_allclose(ax_g.get_lines()[0].get_ydata(), dg)
+    # the limits depend only on the activation (no rescaling while a slider moves) ...
+    fresh = panel.render(name=name)
+    assert ax_f.get_ylim() == fresh.axes[0].get_ylim() and ax_g.get_ylim() == fresh.axes[1].get_ylim()
+    # ... and the whole derivative with its marked maximum, and a bounded f, stay inside them
+    low, high = ax_g.get_ylim()
+    assert low < dg.min() and dg.max() < high
+    peak = ax_g.get_lines()[2]
+    assert np.isclose(peak.get_ydata()[0], dg.max())
+    if name in ("sigmoid", "tanh"):
+        low, high = ax_f.get_ylim()
+        assert low < g.min() and g.max() < high
+
+
 def test_transformed_rejects_bad_input():
     with pytest.raises(ValueError, match="неизвестная активация 'softsign'"):
         S.transformed("softsign", np.zeros(3))
