@@ -297,12 +297,6 @@ _LINES = {key: _contour_lines(*_GRIDS[key], np.geomspace(0.02, 20, 10)) for key 
 _LINES_N = _contour_lines(*_GRID_N, np.linspace(_GRID_N[1].min() + 0.05, 6, 14))
 
 
-def _draw_levels(ax, lines):
-    from matplotlib.collections import LineCollection
-
-    ax.add_collection(LineCollection(lines, colors="0.6", linewidths=0.7))
-
-
 def _num(v: float) -> str:
     return f"{v:.2f}".replace("-", "−")
 
@@ -313,12 +307,27 @@ def _status(traj, steps, ok_text, blowup):
     return ok_text
 
 
-def _draw_path(ax, traj, lim):
-    shown = traj[np.all(np.abs(traj) <= 1.5 * lim, axis=1)] if len(traj) else traj
-    ax.plot(traj[:, 0].clip(-1.5 * lim, 1.5 * lim), traj[:, 1].clip(-1.5 * lim, 1.5 * lim),
-            "-", color="C3", lw=1.2, alpha=0.8)
-    ax.plot(shown[:, 0], shown[:, 1], "o", color="C3", ms=3)
-    ax.plot(*traj[0], "s", color="black", ms=6)
+# Fixed limits of the loss plots: they fit every slider position, so a slider move never rescales.
+_STEPS_Q, _STEPS_N = 60, 80
+_LG_RANGE = (-20.5, 14.0)           # lg L: clipped at 1e-20 below, ‖θ‖ ≤ 1.4·10⁶ (L < 10¹³) above
+_TOP_N = 4.5                        # L on the non-convex surface: the four minima and most starts
+
+
+def _setup_titles(ax, fontsize: int = 9):
+    """A title whose text changes: a text at the title's place, left out of the layout (so the
+    layout does not depend on the slider values); a transparent two-line title keeps its room."""
+    ax.set_title("M\nM", fontsize=fontsize, color="none")
+    text = ax.text(0.5, 1.0, "", transform=ax.title.get_transform(), ha="center", va="baseline",
+                   fontsize=fontsize)
+    text.set_in_layout(False)
+    return text
+
+
+def _setup_path(ax, lim):
+    """The trajectory on the plane: line, points and the start square (their data set by update)."""
+    line, = ax.plot([], [], "-", color="C3", lw=1.2, alpha=0.8)
+    dots, = ax.plot([], [], "o", color="C3", ms=3)
+    start, = ax.plot([], [], "s", color="black", ms=6)
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
@@ -327,52 +336,79 @@ def _draw_path(ax, traj, lim):
     ax.set_yticks(ticks)
     ax.set_xlabel("θ₁")
     ax.set_ylabel("θ₂")
+    return {"line": line, "dots": dots, "start": start}
 
 
-def _draw_quadratic(fig, lr: float, x0: float, y0: float, steps: int, bowl: str):
+def _update_path(state, traj, lim) -> list:
+    shown = traj[np.all(np.abs(traj) <= 1.5 * lim, axis=1)] if len(traj) else traj
+    state["line"].set_data(traj[:, 0].clip(-1.5 * lim, 1.5 * lim), traj[:, 1].clip(-1.5 * lim, 1.5 * lim))
+    state["dots"].set_data(shown[:, 0], shown[:, 1])
+    state["start"].set_data(traj[:1, 0], traj[:1, 1])
+    return [state["line"], state["dots"], state["start"]]
+
+
+def _setup_quadratic(fig, lr: float, x0: float, y0: float, steps: int, bowl: str) -> dict:
+    from matplotlib.collections import LineCollection
+
+    ax, ax2 = fig.subplots(1, 2, width_ratios=(1, 1.25))
+    # the level lines depend on the bowl: one collection whose lines update() replaces
+    levels = ax.add_collection(LineCollection(_LINES[bowl], colors="0.6", linewidths=0.7))
+    star, = ax.plot(0, 0, "*", color="C2", ms=10)
+    state = _setup_path(ax, _LIM_Q)
+    ax.set_title("■ старт θ₀, ★ минимум θ* = 0", fontsize=8)
+    # log10 on a linear axis: plain tick labels render much faster than mathtext powers
+    curve, = ax2.plot([], [], "o-", ms=3, color="C0")
+    ax2.set_xlim(-0.05 * _STEPS_Q, 1.05 * _STEPS_Q)
+    ax2.set_ylim(*_LG_RANGE)
+    ax2.set_yticks(np.arange(-20, _LG_RANGE[1], 5))
+    ax2.set_xlabel("шаг t")
+    ax2.set_ylabel("lg L(θ_t)")
+    ax2.grid(alpha=0.3)
+    return {**state, "levels": levels, "star": star, "curve": curve, "title": _setup_titles(ax2)}
+
+
+def _update_quadratic(state: dict, lr: float, x0: float, y0: float, steps: int, bowl: str) -> list:
     q = QUADRATICS[bowl]
     traj = descent(q.grad, np.array([x0, y0]), lr, steps)
     losses = losses_along(q.loss, traj)
-    ax, ax2 = fig.subplots(1, 2, width_ratios=(1, 1.25))
-    _draw_levels(ax, _LINES[bowl])
-    ax.plot(0, 0, "*", color="C2", ms=10)
-    _draw_path(ax, traj, _LIM_Q)
-    ax.set_title("■ старт θ₀, ★ минимум θ* = 0", fontsize=8)
+    state["levels"].set_segments(_LINES[bowl])
+    moved = [state["levels"], state["star"], *_update_path(state, traj, _LIM_Q)]
+    state["curve"].set_data(np.arange(len(losses)), np.log10(np.maximum(losses, 1e-20)))
     rho = contraction_factor(q, lr)
-    # log10 on a linear axis: plain tick labels render much faster than mathtext powers
-    lg = np.log10(np.maximum(losses, 1e-20))
-    ax2.plot(np.arange(len(losses)), lg, "o-", ms=3, color="C0")
-    ax2.set_xlabel("шаг t")
-    ax2.set_ylabel("lg L(θ_t)")
-    top = max(2.0, float(np.ceil(lg.max())) + 1)
-    bottom = max(-20.0, min(-4.0, float(np.floor(lg.min())) - 1))
-    ax2.set_ylim(bottom - 0.5, top)
-    step = 5 if top - bottom > 12 else 2
-    ax2.set_yticks(np.arange(step * np.ceil(bottom / step), top + 0.5, step))
-    ax2.grid(alpha=0.3)
     verdict = "сходится" if rho < 1 else "не сходится"
     cut = "" if len(traj) - 1 == steps else f", ‖θ‖ > 10⁶ на шаге {len(traj) - 1}"
-    ax2.set_title(f"{verdict}: ρ = max|1 − ηλ| = {rho:.2f}{cut}"
-                  f"\nграница 2/λ_max = {q.max_stable_lr:.2f}", fontsize=9)
+    state["title"].set_text(f"{verdict}: ρ = max|1 − ηλ| = {rho:.2f}{cut}"
+                            f"\nграница 2/λ_max = {q.max_stable_lr:.2f}")
+    return [*moved, state["curve"], state["title"]]
 
 
-def _draw_nonconvex(fig, lr: float, x0: float, y0: float, steps: int):
+def _setup_nonconvex(fig, lr: float, x0: float, y0: float, steps: int) -> dict:
+    from matplotlib.collections import LineCollection
+
     f = NONCONVEX
-    traj = descent(f.grad, np.array([x0, y0]), lr, steps, blowup=1e3)
-    losses = losses_along(f.loss, traj)
     ax, ax2 = fig.subplots(1, 2, width_ratios=(1, 1.25))
-    _draw_levels(ax, _LINES_N)
+    ax.add_collection(LineCollection(_LINES_N, colors="0.6", linewidths=0.7))
     ax.plot(f.minima[:, 0], f.minima[:, 1], "*", color="C2", ms=9)
     ax.plot(*f.minima[0], "*", color="C1", ms=13)
-    _draw_path(ax, traj, _LIM_N)
+    state = _setup_path(ax, _LIM_N)
     ax.set_title("■ старт, ★ минимумы (оранжевый — глобальный)", fontsize=8)
-    ax2.plot(np.arange(len(losses)), losses.clip(-1, 1e4), "o-", ms=3, color="C0")
     for m in f.minima:
         ax2.axhline(f.loss(m), color="C2", lw=0.6, ls="--")
-    ax2.set_ylim(f.loss(f.minima[0]) - 0.3, max(2.0, min(8.0, losses.max() + 0.3)))
+    curve, = ax2.plot([], [], "o-", ms=3, color="C0")
+    ax2.set_xlim(-0.05 * _STEPS_N, 1.05 * _STEPS_N)
+    ax2.set_ylim(f.loss(f.minima[0]) - 0.3, _TOP_N)
     ax2.set_xlabel("шаг t")
     ax2.set_ylabel("L(θ_t)")
     ax2.grid(alpha=0.3)
+    return {**state, "curve": curve, "title": _setup_titles(ax2)}
+
+
+def _update_nonconvex(state: dict, lr: float, x0: float, y0: float, steps: int) -> list:
+    f = NONCONVEX
+    traj = descent(f.grad, np.array([x0, y0]), lr, steps, blowup=1e3)
+    losses = losses_along(f.loss, traj)
+    moved = _update_path(state, traj, _LIM_N)
+    state["curve"].set_data(np.arange(len(losses)), losses.clip(-1, 1e4))
     i, dist = nearest_minimum(traj[-1], f.minima)
     if dist >= 0.05:
         end = "пока не остановился ни в одном минимуме"
@@ -381,7 +417,8 @@ def _draw_nonconvex(fig, lr: float, x0: float, y0: float, steps: int):
     else:
         end = (f"пришли в локальный минимум, L = {_num(f.loss(f.minima[i]))}\n"
                f"(в глобальном L = {_num(f.loss(f.minima[0]))})")
-    ax2.set_title(_status(traj, steps, end, "10³"), fontsize=9)
+    state["title"].set_text(_status(traj, steps, end, "10³"))
+    return [*moved, state["curve"], state["title"]]
 
 
 widgets.register(widgets.Panel(
@@ -395,7 +432,8 @@ widgets.register(widgets.Panel(
         widgets.Dropdown("bowl", "матрица A", (("вытянутая (λ = 4 и 0,4)", "elongated"),
                                                ("круглая (λ = 4 и 4)", "round")), "elongated"),
     ),
-    draw=_draw_quadratic,
+    setup=_setup_quadratic,
+    update=_update_quadratic,
     figsize=(8.0, 3.4),
     snapshots=({"lr": 0.1}, {"lr": 0.45}, {"lr": 0.52}, {"lr": 0.1, "bowl": "round"}),
     snapshot_figsize=(7.6, 3.0),
@@ -411,7 +449,8 @@ widgets.register(widgets.Panel(
         widgets.FloatSlider("y0", "θ₀ по θ₂", -1.9, 1.9, 0.1, 0.3),
         widgets.IntSlider("steps", "шагов", 1, 80, 1, 40),
     ),
-    draw=_draw_nonconvex,
+    setup=_setup_nonconvex,
+    update=_update_nonconvex,
     figsize=(8.0, 3.4),
     snapshots=({"x0": 0.2, "y0": 0.3}, {"x0": -0.2, "y0": 0.3}, {"x0": -0.2, "y0": -0.3},
                {"x0": 0.2, "y0": 0.3, "lr": 0.28}),
