@@ -282,12 +282,10 @@ class Live:
         fig = Figure(figsize=self.panel.figsize, dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
         state = self.panel.setup(fig, **values)
-        artists = list(self.panel.update(state, **values))
-        fig.draw_without_rendering()          # the constrained layout sees every element once
-        fig.set_layout_engine(None)           # ... and is kept from now on
-        for artist in artists:
-            artist.set_animated(True)         # animated artists are left out of the background
-        fig.canvas.draw()
+        for artist in self.panel.update(state, **values):
+            artist.set_animated(True)         # left out of the background (not out of the layout)
+        fig.canvas.draw()                     # one drawing: constrained layout, then the background
+        fig.set_layout_engine(None)           # the layout is kept from now on
         self._background = fig.canvas.copy_from_bbox(fig.bbox)
         self.fig, self._state = fig, state
 
