@@ -28,6 +28,7 @@ webdeps:
 	else echo "npm не найден: JavaScript виджетов в книге будет загружаться из CDN"; fi
 
 book: $(STAMP) webdeps
+	$(BIN)/python tools/execute_book.py --jobs $(JOBS)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "Книга собрана. Откройте в браузере: file://$(CURDIR)/_build/html/index.html"

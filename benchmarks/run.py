@@ -127,7 +127,7 @@ def report(args) -> str:
         for r in fresh_clone_timings():
             lines.append(f"| {r['what']} | {r['seconds']:.0f} | {r['target']} | "
                          f"{'yes' if r['seconds'] < r['target'] else '**no**'} |")
-        repeats = 3
+        repeats = 5
         lines += ["", "### Training: lib against scikit-learn and PyTorch", "", "```text",
                   train_digits.table(train_digits.run(repeats=repeats, threads=1), repeats, 1), "```"]
     return "\n".join(lines)

@@ -19,18 +19,19 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import multiprocessing
 import re
 import shutil
 import subprocess
 import sys
 import threading
 import urllib.parse
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 from book import ROOT, notebook_calls, toc_files, toc_notebooks
-from nbclient import NotebookClient
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WEBDEPS = ROOT / ".webdeps" / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist" / "embed-amd.js"
@@ -65,6 +66,8 @@ def _title(doc: str) -> str:
 @pytest.fixture(scope="module")
 def built_book():
     """Builds the book exactly as `make book` does; a single warning fails the build."""
+    # as `make book`: the notebooks are executed in parallel into the cache, then the build
+    subprocess.run([sys.executable, str(ROOT / "tools" / "execute_book.py")], cwd=ROOT, check=True)
     jb = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run([str(jb), "build", ".", "-W", "-n", "--keep-going"], cwd=ROOT,
                             capture_output=True, text=True, timeout=900)
@@ -96,16 +99,27 @@ def _printed(nb) -> list:
     return texts
 
 
+@pytest.fixture(scope="module")
+def second_run(built_book):
+    """Every notebook executed once more (in parallel, as tools/execute_book.py does)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import execute_book
+
+    # "spawn": a forked pytest-xdist worker carries sockets and threads its children must not share
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return {path: (nb, error) for path, nb, _, error in pool.map(execute_book._execute, toc_notebooks())}
+
+
 @pytest.mark.parametrize("path", toc_notebooks(), ids=lambda p: p.name)
-def test_notebook_prints_the_same_numbers_twice(built_book, path):
+def test_notebook_prints_the_same_numbers_twice(built_book, second_run, path):
     """The build executed each notebook once (its outputs are in the execution cache of
-    `_build/.jupyter_cache`, matched to the notebook's current code); run it again and compare."""
+    `_build/.jupyter_cache`, matched to the notebook's current code); the second run must print
+    the same text."""
     from jupyter_cache import get_cache
 
     _, built = get_cache(str(CACHE)).merge_match_into_notebook(nbformat.read(path, as_version=4))
-    again = nbformat.read(path, as_version=4)
-    NotebookClient(again, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    again, error = second_run[path]
+    assert error is None, f"{path.name}: второй запуск упал: {error}"
     first, second = _printed(built), _printed(again)
     assert first, f"{path.name} ничего не напечатал — нечего сравнивать"
     assert first == second, f"{path.name}: два запуска напечатали разное"
