@@ -33,7 +33,10 @@ book: $(STAMP) webdeps
 	@echo
 	@echo "Книга собрана. Откройте в браузере: file://$(CURDIR)/_build/html/index.html"
 
+# The notebooks are executed into the build's cache first (both cores): the book test builds from it
+# and nbval's execution of every notebook is compared with it (conftest.py).
 test: $(STAMP) webdeps
+	$(BIN)/python tools/execute_book.py --jobs $(JOBS)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 live: $(STAMP)

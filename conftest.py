@@ -1,9 +1,86 @@
-"""Project-wide pytest hooks: remember which notebooks nbval collected."""
+"""Project-wide pytest hooks.
 
+* Start with the book's build and browser tests (the longest file).
+* Remember which notebooks nbval collected (``tests/test_book.py`` checks that it ran every
+  notebook of ``_toc.yml``).
+* After the last cell of every notebook, one more item of that notebook,
+  ``…ipynb::prints the same as the build``, compares what nbval's execution printed with what the
+  build's execution printed (the outputs stored in ``_build/.jupyter_cache`` by
+  ``tools/execute_book.py``, which ``make test`` runs first). Two executions of a notebook must print
+  the same numbers. When the cache holds no execution of the notebook's current code (pytest run
+  without ``make test``), the item runs ``tools/execute_book.py`` itself; the book build then
+  reuses that execution.
+"""
+
+from __future__ import annotations
+
+import sys
 from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _helpers():
+    for folder in ("tests", "tools"):
+        if str(ROOT / folder) not in sys.path:
+            sys.path.insert(0, str(ROOT / folder))
+    import book
+    import execute_book
+
+    return book, execute_book
+
+
+class PrintsTheSameAsTheBuild(pytest.Item):
+    """Compares nbval's execution of a notebook (the cells of ``cells``) with the build's."""
+
+    def __init__(self, *, cells, **kwargs):
+        super().__init__(**kwargs)
+        self.cells = cells
+
+    def runtest(self):
+        book, execute_book = _helpers()
+        path = Path(str(self.parent.fspath))
+        not_run = [c.name for c in self.cells if getattr(c, "test_outputs", None) is None]
+        if not_run:
+            raise AssertionError(f"{path.name}: nbval не выполнил ячейки {not_run}, сравнивать нечего")
+        built = execute_book.built_notebook(path)
+        if built is None:
+            execute_book.main([])
+            built = execute_book.built_notebook(path)
+        if built is None:
+            raise AssertionError(f"{path.name}: сборка книги не смогла исполнить блокнот "
+                                 "(подробности покажет jupyter-book build)")
+        first = book.printed_text([(c.source, c.get("outputs", [])) for c in built.cells if c.cell_type == "code"])
+        second = book.printed_text([(c.cell.source, c.test_outputs) for c in self.cells])
+        assert first, f"{path.name} ничего не напечатал — нечего сравнивать"
+        if first != second:
+            diff = next((a, b) for a, b in zip(first + [None] * len(second), second + [None] * len(first))
+                        if a != b)
+            raise AssertionError(f"{path.name}: два исполнения напечатали разное.\n"
+                                 f"сборка книги: {diff[0]!r}\nnbval:        {diff[1]!r}")
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, AssertionError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.name}: {Path(str(self.parent.fspath)).name}"
 
 
 def pytest_collection_modifyitems(session, config, items):
-    config._collected_notebooks = {
-        Path(str(item.fspath)).resolve() for item in items if str(item.fspath).endswith(".ipynb")
-    }
+    # the book's build and browser tests are the longest file: it starts first, so that under
+    # pytest-xdist the other worker runs everything else meanwhile
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/test_built_book.py"))
+    notebooks = [item for item in items if str(item.fspath).endswith(".ipynb")]
+    config._collected_notebooks = {Path(str(item.fspath)).resolve() for item in notebooks}
+    # the comparison goes right after the notebook's last cell (the same file: the same xdist worker
+    # under --dist loadfile, after the cells)
+    by_file = {}
+    for item in notebooks:
+        by_file.setdefault(item.parent, []).append(item)
+    for parent, cells in by_file.items():
+        check = PrintsTheSameAsTheBuild.from_parent(parent, name="prints the same as the build", cells=cells)
+        items.insert(items.index(cells[-1]) + 1, check)

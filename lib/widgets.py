@@ -248,6 +248,10 @@ class Live:
     У панели с ``draw`` фигура перерисовывается целиком (разметка осей вычисляется один раз).
     У панели с ``setup``/``update`` неподвижная часть рисуется один раз и запоминается
     картинкой, а в каждом кадре поверх неё рисуются только элементы, которые вернул ``update``.
+    Неподвижная часть строится заново при смене параметров из ``rebuild_on`` и запоминается для
+    каждого их сочетания: к уже виденному сочетанию панель возвращается без перерисовки.
+    ``prepare()`` заранее строит неподвижные части для всех сочетаний (если все параметры из
+    ``rebuild_on`` — выпадающие списки): тогда быстро и первое переключение списка.
     """
 
     def __init__(self, panel: Panel):
@@ -255,16 +259,21 @@ class Live:
         self.fig = None
         self._state = None
         self._structure = None
+        self._built = {}          # values of rebuild_on -> (figure, state, background)
+        self._values = None       # the values of the last frame
 
     def frame(self, **values) -> bytes:
         panel = self.panel
         values = panel.complete(values)
+        self._values = values
         if panel.draw is not None:
             self.fig = panel.render(self.fig, **values)
             return render_png(self.fig)
-        structure = tuple(values[name] for name in panel.rebuild_on)
+        structure = self._structure_of(values)
         if self._state is None or structure != self._structure:
-            self._start(values)
+            if structure not in self._built:
+                self._built[structure] = self._build(values)
+            self.fig, self._state, self._background = self._built[structure]
             self._structure = structure
         artists = list(panel.update(self._state, **values))
         for artist in artists:
@@ -275,7 +284,24 @@ class Live:
             self.fig.draw_artist(artist)
         return _encode(canvas)
 
-    def _start(self, values: dict) -> None:
+    def prepare(self) -> None:
+        """Строит неподвижную часть для каждого сочетания значений ``rebuild_on`` (выпадающих
+        списков); остальные параметры — текущие (или значения по умолчанию)."""
+        panel = self.panel
+        controls = [c for c in panel.controls if c.name in panel.rebuild_on]
+        if panel.draw is not None or not controls or not all(isinstance(c, Dropdown) for c in controls):
+            return
+        current = self._values or panel.defaults()
+        for combo in itertools.product(*(c.values(0) for c in controls)):
+            values = {**current, **dict(zip((c.name for c in controls), combo))}
+            structure = self._structure_of(values)
+            if structure not in self._built:
+                self._built[structure] = self._build(values)
+
+    def _structure_of(self, values: dict) -> tuple:
+        return tuple(values[name] for name in self.panel.rebuild_on)
+
+    def _build(self, values: dict):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -286,8 +312,7 @@ class Live:
             artist.set_animated(True)         # left out of the background (not out of the layout)
         fig.canvas.draw()                     # one drawing: constrained layout, then the background
         fig.set_layout_engine(None)           # the layout is kept from now on
-        self._background = fig.canvas.copy_from_bbox(fig.bbox)
-        self.fig, self._state = fig, state
+        return fig, state, fig.canvas.copy_from_bbox(fig.bbox)
 
 
 def _encode(canvas) -> bytes:
@@ -331,6 +356,9 @@ def show(key: str):
     update(**{k: w.value for k, w in widgets.items()})
     box = W.VBox([W.HTML(f"<b>{panel.title}</b>"), W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), out])
     display(box)
+    # the panel is on screen; now the still parts for the other choices of its lists, so that the
+    # first switch of a list is as fast as a slider move
+    live.prepare()
 
 
 def static(key: str, snapshots=None):

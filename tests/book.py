@@ -38,7 +38,47 @@ def code_cells(path: Path) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
+_ADDRESS = re.compile(r"0x[0-9a-f]+")
+_OBJECT_REPR = re.compile(r"^<[\w.]+ object>$")
+
+
+def printed_text(cells) -> list:
+    """What the code cells printed: for each pair (source, outputs) of a cell that printed anything,
+    the joined stream text and the ``text/plain`` of displayed results. Used to check that two
+    executions of a notebook print the same numbers, so what differs between executors without
+    carrying numbers is left out: memory addresses; bare ``<… object>`` reprs (a kernel routes
+    the displays inside an ipywidgets ``Output`` differently under nbclient and nbval); the
+    result of a cell ending in «;» (IPython hides it, but not under nbval, which runs cells without
+    storing them in the history that IPython checks for the semicolon)."""
+    texts = []
+    for source, outputs in cells:
+        quiet = source.rstrip().endswith(";")
+        # a kernel may split one print into several stream chunks: compare each cell's joined text
+        stream = "".join(o["text"] for o in outputs if o.get("output_type") == "stream")
+        plain = [_ADDRESS.sub("0x…", o["data"]["text/plain"]) for o in outputs
+                 if "data" in o and "text/plain" in o["data"]
+                 and not (quiet and o.get("output_type") == "execute_result")]
+        plain = [t for t in plain if not _OBJECT_REPR.match(t)]
+        if stream or plain:
+            texts.append((stream, plain))
+    return texts
+
+
 def notebook_calls(path: Path, function: str) -> list[str]:
     """String arguments of calls like `widgets.show("key")` or `check("key", ...)` in a notebook."""
     pattern = re.compile(rf"\b{re.escape(function)}\(\s*[\"']([^\"']+)[\"']")
     return [m for src in code_cells(path) for m in pattern.findall(src)]
+
+
+_FIGURES: dict = {}
+
+
+def panel_figure(key: str, slot: str = "", **values):
+    """The slider panel ``key`` drawn at ``values``, on one figure per panel (and ``slot``) reused
+    from call to call, as a live panel reuses its figure: the layout is computed on the first
+    drawing only, which makes a test over a grid of slider values several times faster."""
+    from lib import widgets
+
+    fig = _FIGURES.get((key, slot))
+    _FIGURES[(key, slot)] = fig = widgets.get(key).render(fig, **values)
+    return fig

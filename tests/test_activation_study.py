@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pytest
+from book import panel_figure
 
 from lib import activation_study as S
 from lib import activations as A
@@ -106,15 +107,14 @@ def test_transformed_over_slider_grid(values):
 @pytest.mark.parametrize("values", widgets.get("ch05.shape").grid(3))
 def test_shape_panel_draws_transformed_within_fixed_limits(values):
     name, c, a = values["name"], values["shift"], values["scale"]
-    panel = widgets.get("ch05.shape")
-    fig = panel.render(**values)
+    fig = panel_figure("ch05.shape", **values)
     ax_f, ax_g = fig.axes
     z = ax_f.get_lines()[0].get_xdata()
     g, dg = S.transformed(name, z, c, a)
     np.testing.assert_allclose(ax_f.get_lines()[0].get_ydata(), g)
     np.testing.assert_allclose(ax_g.get_lines()[0].get_ydata(), dg)
     # the limits depend only on the activation (no rescaling while a slider moves) ...
-    fresh = panel.render(name=name)
+    fresh = panel_figure("ch05.shape", slot="fresh", name=name)
     assert ax_f.get_ylim() == fresh.axes[0].get_ylim() and ax_g.get_ylim() == fresh.axes[1].get_ylim()
     # ... and the whole derivative with its marked maximum, and a bounded f, stay inside them
     low, high = ax_g.get_ylim()
@@ -224,7 +224,7 @@ def test_depth_panel_profiles(values):
     assert prof.shape == (depth,) and np.all(np.isfinite(prof)) and np.all(prof > 0)
     if name == "sigmoid" and depth >= 10:
         assert prof[0] < 1e-3 * S.mean_gradient_profile("relu", depth, seeds=(0, 1, 2))[0]
-    fig = widgets.get("ch05.depth").render(**values)
+    fig = panel_figure("ch05.depth", **values)
     line = fig.axes[0].get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), prof)
     assert list(line.get_xdata()) == list(range(1, depth + 1))

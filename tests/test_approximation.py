@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from book import panel_figure
 
 from lib import approximation as A
 from lib import widgets
@@ -170,7 +171,7 @@ def test_approx_panel_quantities(values):
     err = np.abs(parts.sum(axis=0) - t.f(x)).max()
     assert err <= A.error_bound(H, k, t.lipschitz, float(t.f(0.5 / H))) * (1 + 1e-9)
     bound = A.error_bound(H, k, t.lipschitz, float(t.f(0.5 / H)))
-    fig = widgets.get("ch02.approx").render(**values)
+    fig = panel_figure("ch02.approx", **values)
     assert len(fig.axes) == 2
     assert fig.axes[0].get_title() == f"max |y − f| = {err:.3g}, оценка (пунктир) {bound:.3g}"
     # the lower plot shows the error in units of the bound: within the fixed limits ±1.1
@@ -190,6 +191,6 @@ def test_bump_panel_quantities(values):
     # height at the middle: σ(kw/2) − σ(−kw/2) = 2σ(kw/2) − 1, approaching 1 as kw grows
     mid = a + w / 2
     assert np.isclose(A.bump(mid, a, a + w, k), 2 * sigmoid(k * w / 2) - 1)
-    fig = widgets.get("ch02.bump").render(**values)
+    fig = panel_figure("ch02.bump", **values)
     line = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "горб = разность")
     np.testing.assert_allclose(line.get_ydata(), y, atol=1e-15)

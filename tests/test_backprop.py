@@ -286,16 +286,11 @@ def test_value_graph_of_the_panel_is_a_real_value_graph():
     assert math.isclose(nodes["ŷ"].data, float(sigmoid(nodes["z"].data)))
 
 
-def test_panel_updates_are_fast_enough_to_measure():
-    # The 50 ms budget is measured on an idle machine in the report; here we only make sure
-    # that one update is not pathologically slow (shared CI machines are noisy).
-    import time
+def test_panels_are_blitted():
+    # speed is measured by benchmarks/run.py, never asserted here: only the mechanism is checked
     for key in ("ch04.graph", "ch04.fd_step", "ch04.batch"):
         panel = widgets.get(key)
         assert panel.update is not None, key              # blitted: setup once, update per move
         live = widgets.Live(panel)
         live.frame()
-        t0 = time.perf_counter()
-        png = live.frame(**panel.grid(3)[-1])
-        assert png[:4] == b"\x89PNG"
-        assert time.perf_counter() - t0 < 5.0, key
+        assert live.frame(**panel.grid(3)[-1])[:4] == b"\x89PNG"

@@ -1,13 +1,13 @@
 """The built book: zero warnings, reproducible notebooks, and the HTML as a reader gets it.
 
 The module builds the book once (`jupyter-book build . -W -n --keep-going`, so a warning fails
-it) and then
-
-* executes every notebook once more and compares the printed text with the build's execution
-  (`_build/jupyter_execute/`): two runs must print the same numbers;
-* serves `_build/html` on 127.0.0.1 and opens every page of `_toc.yml` in Chromium (Playwright).
+it) and then serves `_build/html` on 127.0.0.1 and opens every page of `_toc.yml` in Chromium (Playwright).
   Any request to another host is blocked and counted as a failure: the book must work without
-  internet. A screenshot of each page is saved in `test-artifacts/screenshots/`.
+  internet. A screenshot of each page is saved in `test-artifacts/screenshots/` (the first screen;
+  the whole page with `COURSE_SCREENSHOTS=full`).
+
+That two executions of a notebook print the same numbers is checked next to nbval (`conftest.py`):
+its execution is compared with the build's.
 
 The browser tests need Debian's `chromium` (`apt-get install chromium`; `.ci/run` installs it)
 and the widget JavaScript in `.webdeps/` (`make webdeps`, needs npm); without them they are
@@ -19,25 +19,25 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import multiprocessing
+import os
 import re
 import shutil
 import subprocess
 import sys
 import threading
 import urllib.parse
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import nbformat
 import pytest
-from book import ROOT, notebook_calls, toc_files, toc_notebooks
+from book import ROOT, notebook_calls, toc_files
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WEBDEPS = ROOT / ".webdeps" / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist" / "embed-amd.js"
 HTML = ROOT / "_build" / "html"
-CACHE = ROOT / "_build" / ".jupyter_cache"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
+# The first screen of every page by default; COURSE_SCREENSHOTS=full saves whole pages (about 2 s
+# more per chapter), to look through everything a reader scrolls past.
+FULL_PAGE_SHOTS = os.environ.get("COURSE_SCREENSHOTS") == "full"
 
 
 def _need_browser():
@@ -81,48 +81,6 @@ def test_book_builds_without_warnings(built_book):
     assert (built_book / "index.html").exists()
     for doc in toc_files():
         assert (built_book / f"{doc}.html").exists(), f"нет страницы {doc}.html"
-
-
-_ADDRESS = re.compile(r"0x[0-9a-f]+")
-
-
-def _printed(nb) -> list:
-    texts = []
-    for cell in nb.cells:
-        # a kernel may split one print into several stream chunks: compare each cell's joined text
-        outputs = cell.get("outputs", [])
-        stream = "".join(o["text"] for o in outputs if o.get("output_type") == "stream")
-        plain = [_ADDRESS.sub("0x…", o["data"]["text/plain"]) for o in outputs
-                 if "data" in o and "text/plain" in o["data"]]
-        if stream or plain:
-            texts.append((stream, plain))
-    return texts
-
-
-@pytest.fixture(scope="module")
-def second_run(built_book):
-    """Every notebook executed once more (in parallel, as tools/execute_book.py does)."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import execute_book
-
-    # "spawn": a forked pytest-xdist worker carries sockets and threads its children must not share
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return {path: (nb, error) for path, nb, _, error in pool.map(execute_book._execute, toc_notebooks())}
-
-
-@pytest.mark.parametrize("path", toc_notebooks(), ids=lambda p: p.name)
-def test_notebook_prints_the_same_numbers_twice(built_book, second_run, path):
-    """The build executed each notebook once (its outputs are in the execution cache of
-    `_build/.jupyter_cache`, matched to the notebook's current code); the second run must print
-    the same text."""
-    from jupyter_cache import get_cache
-
-    _, built = get_cache(str(CACHE)).merge_match_into_notebook(nbformat.read(path, as_version=4))
-    again, error = second_run[path]
-    assert error is None, f"{path.name}: второй запуск упал: {error}"
-    first, second = _printed(built), _printed(again)
-    assert first, f"{path.name} ничего не напечатал — нечего сравнивать"
-    assert first == second, f"{path.name}: два запуска напечатали разное"
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +153,7 @@ def test_page_as_a_reader_sees_it(site, browser, doc):
                 timeout=20000)
         page.wait_for_timeout(300)
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{doc.replace('/', '__')}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{doc.replace('/', '__')}.png"), full_page=FULL_PAGE_SHOTS)
 
         assert not visit.external, f"{doc}: запросы во внешнюю сеть: {visit.external[:5]}"
         assert not visit.failed, f"{doc}: неудачные запросы: {visit.failed[:5]}"

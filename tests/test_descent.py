@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from book import panel_figure
 
 from lib import descent as D
 from lib import nn, widgets
@@ -183,7 +184,7 @@ def test_quadratic_panel_trajectory_obeys_the_bound(values):
         assert rho < 1 and (norms[-1] < norms[0] or norms[0] == 0)
     else:
         assert rho > 1
-    fig = widgets.get("ch03.quadratic").render(**values)
+    fig = panel_figure("ch03.quadratic", **values)
     ax_path, ax_loss = fig.axes
     lg = ax_loss.get_lines()[0].get_ydata()
     np.testing.assert_allclose(lg, np.log10(np.maximum(D.losses_along(q.loss, traj), 1e-20)))
@@ -202,7 +203,7 @@ def test_nonconvex_panel_small_steps_decrease_the_loss(values):
     losses = D.losses_along(f.loss, traj)
     if values["lr"] <= 0.05:          # below 2/max curvature on the path: monotone descent
         assert np.all(np.diff(losses) <= 1e-12)
-    fig = widgets.get("ch03.nonconvex").render(**values)
+    fig = panel_figure("ch03.nonconvex", **values)
     title = _title(fig.axes[1])
     i, dist = D.nearest_minimum(traj[-1], f.minima)
     assert ("пришли" in title) == (dist < 0.05)

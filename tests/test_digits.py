@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from book import panel_figure
 
 from lib import digits, nn, widgets
 from lib.gradcheck import check_module
@@ -119,22 +118,10 @@ def test_retrain_panel_over_slider_grid(values):
         assert h["train_loss"][-1] < h["train_loss"][0]
     if values["hidden"] >= 64 and values["p"] <= 0.3 and values["lr"] >= 0.1:
         assert result.test_acc >= 0.93
-    fig = PANEL.render(**values)
+    fig = panel_figure("ch08.retrain", **values)
     titles = " ".join(t.get_text() for t in fig.texts)
     assert f"{100 * result.test_acc:.1f} %" in titles
     assert len(fig.axes) == 2 and all(len(ax.get_lines()) == 2 for ax in fig.axes)
-
-
-def test_retrain_panel_redraw_time():
-    fig = Figure(figsize=PANEL.figsize, dpi=widgets.DPI, layout="constrained")
-    times = []
-    for values in PANEL.grid(2):
-        digits.retrain_for_panel.cache_clear()
-        start = time.perf_counter()
-        PANEL.render(fig, **values)
-        widgets.render_png(fig)
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 2.0, times                         # manual panel: a click, < 2 s
 
 
 def _notebook_torch_code() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from book import panel_figure
 
 from lib import loss_study as ls
 from lib import widgets
@@ -270,7 +271,7 @@ def test_errors_are_russian_and_name_what_was_expected():
 
 @pytest.mark.parametrize("values", widgets.get("ch06.outlier").grid(3))
 def test_outlier_panel_draws_the_fitted_lines(values):
-    ax = widgets.get("ch06.outlier").render(**values).axes[0]
+    ax = panel_figure("ch06.outlier", **values).axes[0]
     f = ls.outlier_fits(values["x_out"], values["size"])
     lines = ax.get_lines()
     for line, name in zip(lines[1:3], ("mse", "mae")):
@@ -284,7 +285,7 @@ def test_outlier_panel_draws_the_fitted_lines(values):
 @pytest.mark.parametrize("values", widgets.get("ch06.prob_losses").grid(5))
 def test_prob_losses_panel_marks_both_losses(values):
     p = values["p"]
-    ax = widgets.get("ch06.prob_losses").render(**values).axes[0]
+    ax = panel_figure("ch06.prob_losses", **values).axes[0]
     points = [line for line in ax.get_lines() if line.get_marker() == "o"]
     for line, y in zip(points, (1, 0)):
         v = ls.prob_losses(p, y)
@@ -294,7 +295,7 @@ def test_prob_losses_panel_marks_both_losses(values):
 
 @pytest.mark.parametrize("values", widgets.get("ch06.softmax").grid(3))
 def test_softmax_panel_bars_are_probabilities_and_gradient(values):
-    ax = widgets.get("ch06.softmax").render(**values).axes[0]
+    ax = panel_figure("ch06.softmax", **values).axes[0]
     v = ls.softmax_panel_values(values["z0"], values["z1"], values["z2"], values["y"])
     heights = np.array([bar.get_height() for bar in ax.patches])
     np.testing.assert_allclose(heights, np.concatenate([v["p"], v["grad"]]))

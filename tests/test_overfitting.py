@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from book import panel_figure
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
@@ -113,8 +114,7 @@ def test_thinned_masks_follow_dropout_rule(p):
 
 @pytest.mark.parametrize("values", widgets.get("ch07.network").grid(5))
 def test_network_panel_draws_only_edges_between_live_neurons(values):
-    panel = widgets.get("ch07.network")
-    fig = panel.render(**values)
+    fig = panel_figure("ch07.network", **values)
     ax = fig.axes[0]
     masks = overfitting.thinned_masks(overfitting.NETWORK_SIZES, values["p"], values["seed"])
     live_expected = sum(int(a.sum() * b.sum()) for a, b in zip(masks, masks[1:]))
@@ -147,7 +147,7 @@ def test_curves_panel_over_slider_grid(values):
         assert hist["train_loss"][-1] > base["train_loss"][-1]
     n_lines = 4 + (2 if (p > 0 or wd > 0) else 0)                        # curves, best point, noise level
     assert len(ax.get_lines()) == n_lines
-    widgets.get("ch07.curves").render(**values)
+    panel_figure("ch07.curves", **values)
 
 
 def test_homework_reference_matches_lib_dropout():

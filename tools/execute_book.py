@@ -4,12 +4,19 @@
 This script runs those whose code changed since their last execution in parallel (`--jobs`, 2 by
 default) with the same executor myst-nb uses, and stores them in `_build/.jupyter_cache`; the build
 then only reads them. A notebook that fails is not stored: the build runs it again and reports
-the error itself. `make book` and the tests call it before building.
+the error itself. `make book` and `make test` call it first; the tests call it again (it then
+has nothing to do) before building, and the determinism check of every notebook compares the
+outputs stored here with nbval's execution (`conftest.py`).
+
+Runs that overlap (two pytest workers, or a test run beside `make book`) take turns on a lock
+file, so no notebook is executed twice into the cache.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -36,6 +43,35 @@ def _execute(path: Path):
     return path, nb, result.time, (f"{type(result.err).__name__}: {result.err}" if result.err else None)
 
 
+@contextlib.contextmanager
+def _locked():
+    """An exclusive lock on `_build/.execute_book.lock` (where `fcntl` exists: Linux, macOS)."""
+    CACHE.parent.mkdir(exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock, runs must not overlap
+        yield
+        return
+    with open(CACHE.parent / ".execute_book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def built_notebook(path: Path):
+    """The notebook with the outputs of its execution stored in the cache for its current code,
+    or None when the cache holds no execution of this code."""
+    if not CACHE.exists():
+        return None
+    try:
+        _, nb = get_cache(str(CACHE)).merge_match_into_notebook(nbformat.read(path, as_version=4))
+    except KeyError:
+        return None
+    return nb
+
+
 def stale_notebooks(cache) -> list[Path]:
     stale = []
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
@@ -50,12 +86,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", 2)))
     args = parser.parse_args(argv)
-    CACHE.parent.mkdir(exist_ok=True)
+    with _locked():
+        return _execute_stale(args.jobs)
+
+
+def _execute_stale(jobs: int) -> int:
     cache = get_cache(str(CACHE))
     todo = stale_notebooks(cache)
     if not todo:
         return 0
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    # "spawn": the caller may be a pytest-xdist worker, whose sockets and threads a forked child
+    # must not share
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
         for path, nb, seconds, error in pool.map(_execute, todo):
             name = path.relative_to(ROOT)
             if error:
