@@ -22,7 +22,6 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 import warnings
@@ -167,8 +166,9 @@ def machine() -> str:
         load = os.getloadavg()[0]
     except OSError:
         load = float("nan")
-    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs (nproc "
-            f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip() or '?'}), "
+    # the CPUs this process may run on (not `nproc`, which answers OMP_NUM_THREADS when it is set)
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs ({usable} usable), "
             f"{cpu}; Python {platform.python_version()}, {', '.join(versions)}; load average {load:.1f}")
 
 
