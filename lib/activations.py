@@ -11,7 +11,20 @@ import math
 
 import numpy as np
 
-from ._validate import as_float_array
+from ._validate import as_float_array as _as_float_array
+from ._validate import check_finite
+
+
+def as_float_array(z, name: str = "z") -> np.ndarray:
+    """z as float64; NaN is an error (an activation of NaN is NaN, or worse, a silent 0)."""
+    arr = _as_float_array(z, name)
+    if np.isnan(arr).any():
+        first = tuple(int(i) for i in np.argwhere(np.isnan(arr))[0])
+        raise ValueError(
+            f"{name}: найдено {int(np.isnan(arr).sum())} значений NaN (первое в позиции {first}) — "
+            "у NaN нет значения активации; ищите, где оно появилось раньше"
+        )
+    return arr
 
 __all__ = [
     "sigmoid",
@@ -82,16 +95,20 @@ def softmax(z, axis: int = -1):
     """softmax(z)_k = e^{z_k} / Σ_j e^{z_j} вдоль оси ``axis``.
 
     Перед экспонентой вычитаем максимум: результат тот же, а e^{z_k − max} ≤ 1.
+    NaN и ±inf — ошибка (inf − inf дало бы NaN).
     """
-    z = as_float_array(z, "z")
+    z = check_finite(as_float_array(z, "z"), "z")
     shifted = z - np.max(z, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def log_softmax(z, axis: int = -1):
-    """log softmax(z)_k = z_k − log Σ_j e^{z_j}, через log-sum-exp со сдвигом на максимум."""
-    z = as_float_array(z, "z")
+    """log softmax(z)_k = z_k − log Σ_j e^{z_j}, через log-sum-exp со сдвигом на максимум.
+
+    NaN и ±inf — ошибка.
+    """
+    z = check_finite(as_float_array(z, "z"), "z")
     m = np.max(z, axis=axis, keepdims=True)
     shifted = z - m
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))

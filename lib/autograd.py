@@ -27,6 +27,11 @@ class Value:
     def __init__(self, data, _prev=(), _op: str = "", label: str = ""):
         if isinstance(data, bool) or not isinstance(data, numbers.Real):
             raise ValueError(f"Value: ожидалось действительное число, получено {data!r}")
+        if not math.isfinite(data):
+            where = f" (результат операции «{_op}»)" if _op else ""
+            raise ValueError(
+                f"Value: значение{where} {data} не конечно — float64 переполнился (наибольшее число ≈ 1,8·10^308)"
+            )
         self.data = float(data)
         self.grad = 0.0
         self._prev = tuple(_prev)
@@ -66,7 +71,11 @@ class Value:
             raise ValueError("Value ** k: показатель k должен быть обычным числом")
         if self.data == 0 and k < 0:
             raise ValueError(f"Value ** {k}: нельзя возводить 0 в отрицательную степень")
-        out = Value(self.data ** k, (self,), f"**{k:g}")
+        try:
+            power = self.data ** k
+        except OverflowError:
+            raise ValueError(f"Value ** {k}: {self.data}^{k} не помещается в float64") from None
+        out = Value(power, (self,), f"**{k:g}")
 
         def _backward():
             self.grad += k * self.data ** (k - 1) * out.grad   # (a^k)′ = k a^{k−1}
@@ -106,6 +115,10 @@ class Value:
         return out
 
     def exp(self):
+        if self.data > 709.78:
+            raise ValueError(
+                f"Value.exp: e^{self.data} не помещается в float64 (наибольшее — e^709,78 ≈ 1,8·10^308)"
+            )
         e = math.exp(self.data)
         return self._unary(e, e, "exp")                       # (e^a)′ = e^a
 

@@ -30,6 +30,8 @@ def batches(X, y, batch_size: int, shuffle: bool = True, rng=None):
         )
     batch_size = check_positive_int(batch_size, "batch_size")
     n = len(X)
+    if n == 0:
+        raise ValueError("batches: выборка пуста (0 объектов) — батчей из неё не составить")
     order = as_generator(rng).permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, batch_size):
         idx = order[start : start + batch_size]
@@ -41,6 +43,10 @@ def noisy_function(f, n: int = 100, noise: float = 0.1, low: float = 0.0, high: 
 
     Возвращает X формы (n, 1) и y формы (n, 1), отсортированные по x.
     """
+    n = check_positive_int(n, "n")
+    _check_noise(noise)
+    if not low < high:
+        raise ValueError(f"noisy_function: нужен отрезок low < high, получено low = {low}, high = {high}")
     gen = as_generator(rng)
     x = np.sort(gen.uniform(low, high, size=n))
     y = f(x) + noise * gen.standard_normal(n)
@@ -49,6 +55,10 @@ def noisy_function(f, n: int = 100, noise: float = 0.1, low: float = 0.0, high: 
 
 def two_moons(n: int = 200, noise: float = 0.1, rng=0):
     """Два «полумесяца» на плоскости: X формы (n, 2), метки y ∈ {0, 1} формы (n,)."""
+    n = check_positive_int(n, "n")
+    if n < 2:
+        raise ValueError(f"two_moons: нужно хотя бы 2 объекта (по одному на класс), получено n = {n}")
+    _check_noise(noise)
     gen = as_generator(rng)
     n0 = n // 2
     t0 = gen.uniform(0, np.pi, n0)
@@ -63,6 +73,11 @@ def two_moons(n: int = 200, noise: float = 0.1, rng=0):
 
 def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, rng=0):
     """K спиралей на плоскости: X формы (n, 2), метки y ∈ {0, …, K−1} формы (n,)."""
+    n = check_positive_int(n, "n")
+    classes = check_positive_int(classes, "classes")
+    if n < classes:
+        raise ValueError(f"spirals: объектов n = {n} меньше, чем классов K = {classes}: у класса не будет точек")
+    _check_noise(noise)
     gen = as_generator(rng)
     y = np.arange(n) % classes
     r = gen.uniform(0.05, 1.0, n)
@@ -72,6 +87,13 @@ def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, rng=0):
     return X[perm], y[perm]
 
 
+def _check_noise(noise) -> None:
+    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.floating)) or not (
+        np.isfinite(noise) and noise >= 0
+    ):
+        raise ValueError(f"noise: ожидалось конечное число ≥ 0, получено {noise!r}")
+
+
 def load_digits_split(val_size: float = 0.2, test_size: float = 0.2, seed: int = 0):
     """Рукописные цифры из scikit-learn (1797 картинок 8×8, поставляются внутри пакета).
 
@@ -79,6 +101,14 @@ def load_digits_split(val_size: float = 0.2, test_size: float = 0.2, seed: int =
     и задано зерном. Возвращает словарь с ключами X_train, y_train, X_val, y_val,
     X_test, y_test (X формы (n, 64), y — целые метки 0…9 формы (n,)) и images (n, 8, 8).
     """
+    for name, value in (("val_size", val_size), ("test_size", test_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+            raise ValueError(f"load_digits_split: {name} — доля выборки из [0, 1), получено {value!r}")
+    if val_size + test_size >= 0.9:
+        raise ValueError(
+            f"load_digits_split: на обучение осталось бы {1 - val_size - test_size:.0%} выборки "
+            f"(val_size + test_size = {val_size + test_size}); нужно val_size + test_size < 0.9"
+        )
     from sklearn.datasets import load_digits
 
     digits = load_digits()

@@ -20,7 +20,12 @@ class Dropout(Module):
 
     Параметры:
         p: вероятность обнулить элемент, 0 ≤ p < 1 (гиперпараметр; 0.1 — лишь пример);
-        rng: зерно, ``np.random.Generator`` или None (общий генератор ``lib``).
+        rng: зерно, ``np.random.Generator`` или None — общий генератор ``lib``, который берётся
+            в момент прямого прохода, поэтому ``lib.manual_seed(s)`` действует и на уже созданный
+            слой (как ``torch.manual_seed``).
+
+    Маска своя у каждого элемента входа: у батча (n, H) — у каждого объекта своя, то есть
+    каждый объект батча проходит через свою «прореженную» сеть.
 
     Обратный проход использует ту же маску: ∂L/∂x = ∂L/∂y · m / (1 − p).
     Маска последнего прямого прохода хранится в ``.mask`` (уже умноженная на 1/(1 − p)).
@@ -31,8 +36,17 @@ class Dropout(Module):
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not (0.0 <= p < 1.0):
             raise ValueError(f"Dropout: ожидалась вероятность p из [0, 1), получено p = {p!r}")
         self.p = float(p)
-        self.rng = as_generator(rng)
+        self._rng = None if rng is None else as_generator(rng)
         self.mask = None
+
+    @property
+    def rng(self):
+        """Генератор масок: заданный при создании или текущий общий генератор ``lib``."""
+        return as_generator(None) if self._rng is None else self._rng
+
+    @rng.setter
+    def rng(self, value) -> None:
+        self._rng = None if value is None else as_generator(value)
 
     def forward(self, x):
         x = as_float_array(x, "x")

@@ -29,19 +29,39 @@ def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
     for i in range(flat.size):
         old = flat[i]
         flat[i] = old + eps
-        f_plus = float(f(x))
+        f_plus = _scalar(f(x))
         flat[i] = old - eps
-        f_minus = float(f(x))
+        f_minus = _scalar(f(x))
         flat[i] = old
         gflat[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 
+def _scalar(value) -> float:
+    """f(x) as a float, or a Russian error for a vector-valued or non-finite f."""
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "biuf":
+        raise ValueError(
+            "numerical_gradient: функция f должна возвращать одно число (скаляр), получен "
+            f"массив формы {arr.shape}. Для векторной функции проверяйте, например, np.sum(f(x) * R)"
+        )
+    out = float(arr.reshape(()))
+    if not np.isfinite(out):
+        raise ValueError(f"numerical_gradient: f(x) = {out} — не конечное число")
+    return out
+
+
 def relative_error(analytic, numeric) -> float:
-    """max|a − n| / max(max|a|, max|n|) — относительная ошибка в равномерной норме (0 для двух нулей)."""
+    """max|a − n| / max(max|a|, max|n|) — относительная ошибка в равномерной норме (0 для двух нулей).
+
+    NaN или inf в любом из массивов — ошибка: такое сравнение ничего не доказывает.
+    """
     a, n = np.asarray(analytic, float), np.asarray(numeric, float)
     if a.shape != n.shape:
         raise ValueError(f"relative_error: формы не совпадают: {a.shape} и {n.shape}")
+    for name, arr in (("analytic", a), ("numeric", n)):
+        if not np.isfinite(arr).all():
+            raise ValueError(f"relative_error: {name} содержит NaN/inf — градиент не вычислен правильно")
     scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(n), initial=0.0))
     if scale == 0.0:
         return 0.0

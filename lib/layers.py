@@ -10,7 +10,7 @@ import numpy as np
 
 from . import activations as A
 from ._validate import as_float_array, as_generator, check_finite, check_positive_int
-from .module import Module, Parameter
+from .module import Module, Parameter, check_no_reuse
 
 __all__ = ["Linear", "Sigmoid", "Tanh", "ReLU", "Sequential"]
 
@@ -59,7 +59,8 @@ class Linear(Module):
                 f"(n, {self.in_features}), получен массив формы {x.shape}.{hint}"
             )
         self._x = check_finite(x, "x")
-        return x @ self.W.data + self.b.data
+        with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported by Module.__call__
+            return x @ self.W.data + self.b.data
 
     def _backward(self, grad_output):
         self.W.grad += self._x.T @ grad_output
@@ -93,12 +94,16 @@ class Tanh(Module):
 
 
 class ReLU(Module):
-    """Поэлементный ReLU: y = max(0, z); обратный проход: ∂L/∂z = ∂L/∂y · [z > 0]."""
+    """Поэлементный ReLU: y = max(0, z); обратный проход: ∂L/∂z = ∂L/∂y · [z > 0].
+
+    NaN на входе не превращается в 0 (``np.maximum`` его сохраняет, как PyTorch), поэтому
+    проверка выхода модуля его замечает.
+    """
 
     def forward(self, x):
         x = as_float_array(x, "x")
         self._mask = x > 0
-        return np.where(self._mask, x, 0.0)
+        return np.maximum(x, 0.0)
 
     def _backward(self, grad_output):
         return grad_output * self._mask
@@ -120,10 +125,16 @@ class Sequential(Module):
                     f"получен {type(m).__name__}"
                 )
         self.layers = list(modules)
+        check_no_reuse(self)
 
     def forward(self, x):
-        for m in self.layers:
-            x = m(x)
+        for i, m in enumerate(self.layers):
+            try:
+                x = m(x)
+            except ValueError as exc:
+                if str(exc).startswith("Sequential"):
+                    raise
+                raise ValueError(f"Sequential, слой {i} ({type(m).__name__}): {exc}") from exc
         return x
 
     def _backward(self, grad_output):

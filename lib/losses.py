@@ -23,6 +23,11 @@ class Loss(Module):
 
     def __call__(self, pred, target) -> float:
         pred = check_finite(as_float_array(pred, "pred"), "pred")
+        if pred.size == 0:
+            raise ValueError(
+                f"{type(self).__name__}: пустой батч (pred формы {pred.shape}) — среднее по 0 объектам "
+                "не определено"
+            )
         value, self._grad = self._loss_and_grad(pred, target)
         self._output_shape = ()
         return float(value)

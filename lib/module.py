@@ -9,6 +9,18 @@
 Полученный градиент модуль хранит в ``.grad_output``: так можно посмотреть, какой
 градиент дошёл до каждого слоя (в PyTorch для промежуточных тензоров нужен
 ``retain_grad()`` или хук; ``.grad`` там хранится только у листьев — параметров).
+
+Два правила, которые защищают от молчаливо неверных градиентов:
+
+* **Один экземпляр — одно место в сети.** Модуль помнит то, что нужно его обратному
+  проходу (вход, маску), от последнего вызова. Если один и тот же ``ReLU()`` или ``Linear``
+  стоит в сети дважды, второй вызов затирает кэш первого, и градиент получается неверным.
+  PyTorch такое разрешает (он строит граф на каждый вызов), ``lib`` — нет: ``Sequential`` и
+  ``parameters()`` сообщают о повторе. Общие веса двух слоёв (один ``Parameter`` у двух
+  разных ``Linear``) допустимы: кэши у слоёв свои, градиенты складываются, а
+  ``parameters()`` перечисляет такой параметр один раз, как PyTorch.
+* **NaN и inf не проходят молча.** Выход каждого модуля и градиент, пришедший в
+  ``backward``, проверяются: нечисло — ошибка ``ValueError``, названная по слою.
 """
 
 from __future__ import annotations
@@ -16,6 +28,26 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Parameter", "Module"]
+
+
+def _nonfinite_error(arr: np.ndarray, what: str, hint: str) -> ValueError:
+    bad = ~np.isfinite(arr)
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    kinds = []
+    if np.isnan(arr).any():
+        kinds.append("NaN")
+    if np.isinf(arr).any():
+        kinds.append("inf")
+    return ValueError(
+        f"{what} содержит {'/'.join(kinds)}: {int(bad.sum())} значений из {arr.size} "
+        f"(первое в позиции {first}: {arr[first]}). {hint}"
+    )
+
+
+_OUTPUT_HINT = (
+    "Обычно так бывает, когда веса разошлись (слишком большой шаг lr) или вход слишком велик; "
+    "проверьте вход и скорость обучения."
+)
 
 
 class Parameter:
@@ -60,6 +92,8 @@ class Module:
 
     def __call__(self, x):
         out = self.forward(x)
+        if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.isfinite(out).all():
+            raise _nonfinite_error(out, f"выход слоя {type(self).__name__}", _OUTPUT_HINT)
         self._output_shape = np.shape(out)
         return out
 
@@ -79,6 +113,11 @@ class Module:
             raise ValueError(
                 f"{type(self).__name__}.backward: градиент должен иметь форму выхода "
                 f"{self._output_shape}, получена форма {grad_output.shape}"
+            )
+        if not np.isfinite(grad_output).all():
+            raise _nonfinite_error(
+                grad_output, f"{type(self).__name__}.backward: пришедший градиент",
+                "Градиент разошёлся выше по сети (слишком большой шаг lr?) или потеря посчитана неверно.",
             )
         self.grad_output = grad_output
         return self._backward(grad_output)
@@ -104,11 +143,28 @@ class Module:
                     if isinstance(v, Module):
                         yield from v.named_parameters(f"{prefix}{i}.")
 
+    def modules(self):
+        """Сам модуль и все его подмодули (обход в глубину, в порядке объявления)."""
+        yield self
+        for child in self.children():
+            yield from child.modules()
+
     def parameters(self):
-        """Все обучаемые параметры (список)."""
-        return [p for _, p in self.named_parameters()]
+        """Все обучаемые параметры (список), каждый один раз — даже если он общий у двух слоёв.
+
+        Если один и тот же экземпляр модуля стоит в дереве дважды, это ошибка: его
+        обратный проход помнит только последний вызов (см. описание модуля).
+        """
+        check_no_reuse(self)
+        seen, out = set(), []
+        for _, p in self.named_parameters():
+            if id(p) not in seen:
+                seen.add(id(p))
+                out.append(p)
+        return out
 
     def zero_grad(self) -> None:
+        """Обнуляет градиенты всех параметров модуля и его подмодулей."""
         for p in self.parameters():
             p.zero_grad()
 
@@ -134,3 +190,34 @@ class Module:
             lines.append(f"  ({i}): {body}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def check_no_reuse(root: Module) -> None:
+    """Ошибка, если один экземпляр модуля встречается в дереве ``root`` больше одного раза."""
+    where: dict[int, list[str]] = {}
+    objects: dict[int, Module] = {}
+
+    def walk(module: Module, path: str) -> None:
+        where.setdefault(id(module), []).append(path)
+        objects[id(module)] = module
+        if len(where[id(module)]) > 1:
+            return
+        for name, value in vars(module).items():
+            if isinstance(value, Module):
+                walk(value, f"{path}.{name}" if path else name)
+            elif isinstance(value, (list, tuple)):
+                for i, v in enumerate(value):
+                    if isinstance(v, Module):
+                        walk(v, f"{path}.{i}" if path else str(i))
+
+    walk(root, "")
+    for key, paths in where.items():
+        if len(paths) > 1:
+            m = objects[key]
+            shown = ", ".join(p or "(корень)" for p in paths)
+            raise ValueError(
+                f"модуль {type(m).__name__} встречается в сети {len(paths)} раза (позиции {shown}). "
+                "В lib у каждого слоя один кэш для обратного прохода, и второй вызов затёр бы "
+                f"первый — градиенты вышли бы неверными. Создайте отдельный {type(m).__name__}(...) "
+                "для каждой позиции (общие веса задаются общим Parameter у разных слоёв)."
+            )

@@ -29,25 +29,65 @@ class History(dict):
 def accuracy(loss_fn, pred, y) -> float | None:
     """Доля верных ответов для классификации; None для регрессии.
 
-    CrossEntropyLoss: класс = argmax логитов; BCEWithLogitsLoss: логит > 0; BCELoss: p > 1/2.
+    CrossEntropyLoss: класс = argmax логитов, pred формы (n, K), y — целые метки формы (n,)
+    из {0, …, K−1}; BCEWithLogitsLoss: логит > 0; BCELoss: вероятность > 1/2 (формы pred и y
+    совпадают). Другие формы — ошибка, а не молчаливый broadcasting.
     """
     pred, y = np.asarray(pred), np.asarray(y)
+    _check_loss_fn(loss_fn, "accuracy")
     if isinstance(loss_fn, CrossEntropyLoss):
+        if pred.ndim != 2:
+            raise ValueError(f"accuracy: ожидались логиты формы (n, K), получен массив формы {pred.shape}")
+        n, k = pred.shape
+        if y.shape != (n,):
+            hint = " Метки-столбец превратите в вектор: y.ravel()." if y.shape == (n, 1) else ""
+            raise ValueError(f"accuracy: ожидались метки формы ({n},), получен массив формы {y.shape}.{hint}")
+        if n == 0:
+            raise ValueError("accuracy: пустой батч — точность на 0 объектах не определена")
+        if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"accuracy: метки классов должны быть целыми (dtype int), получен dtype {y.dtype}")
+        if y.min() < 0 or y.max() >= k:
+            raise ValueError(
+                f"accuracy: метки должны лежать в [0, {k}) для K = {k} классов, "
+                f"получены значения от {y.min()} до {y.max()}"
+            )
         return float(np.mean(pred.argmax(axis=1) == y))
-    if isinstance(loss_fn, BCEWithLogitsLoss):
-        return float(np.mean((pred > 0) == (y > 0.5)))
-    if isinstance(loss_fn, BCELoss):
-        return float(np.mean((pred > 0.5) == (y > 0.5)))
+    if isinstance(loss_fn, (BCEWithLogitsLoss, BCELoss)):
+        if pred.shape != y.shape:
+            raise ValueError(
+                f"accuracy: формы предсказания и цели должны совпадать: pred {pred.shape}, y {y.shape}"
+            )
+        if pred.size == 0:
+            raise ValueError("accuracy: пустой батч — точность на 0 объектах не определена")
+        threshold = 0.0 if isinstance(loss_fn, BCEWithLogitsLoss) else 0.5
+        return float(np.mean((pred > threshold) == (y > 0.5)))
     return None
+
+
+def _check_loss_fn(loss_fn, where: str) -> None:
+    from .losses import Loss
+
+    if isinstance(loss_fn, type):
+        raise TypeError(
+            f"{where}: передан класс {loss_fn.__name__}, а нужен объект функции потерь: "
+            f"{loss_fn.__name__}() — со скобками"
+        )
+    if not isinstance(loss_fn, Loss):
+        raise TypeError(
+            f"{where}: ожидалась функция потерь lib (например, nn.MSELoss()), получен {type(loss_fn).__name__}"
+        )
 
 
 def evaluate(model, loss_fn, X, y) -> tuple[float, float | None]:
     """Потеря и точность на (X, y) в режиме применения (без dropout); режим модели сохраняется."""
+    _check_loss_fn(loss_fn, "evaluate")
     was_training = model.training
     model.eval()
-    pred = model(X)
-    loss = loss_fn(pred, y)
-    model.train(was_training)
+    try:
+        pred = model(X)
+        loss = loss_fn(pred, y)
+    finally:
+        model.train(was_training)
     return loss, accuracy(loss_fn, pred, y)
 
 
@@ -73,6 +113,22 @@ def fit(model, loss_fn, optimizer, X, y, epochs: int, batch_size: int, rng=None,
     ``rng`` (зерно или генератор) задаёт порядок батчей; генератор создаётся один раз,
     поэтому каждая эпоха перемешивает выборку по-новому.
     """
+    from .module import Module
+
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: ожидалась модель lib (например, nn.Sequential(...)), получен {type(model).__name__}")
+    _check_loss_fn(loss_fn, "fit")
+    if isinstance(optimizer, type) or not (
+        callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "zero_grad", None))
+    ):
+        raise TypeError(
+            "fit: ожидался оптимизатор, например optim.SGD(model.parameters(), lr=0.1), "
+            f"получен {getattr(optimizer, '__name__', type(optimizer).__name__)}"
+        )
+    if len(X) == 0:
+        raise ValueError("fit: обучающая выборка пуста (0 объектов)")
+    if X_val is not None and len(X_val) == 0:
+        raise ValueError("fit: валидационная выборка пуста (0 объектов); не передавайте её вовсе")
     if (X_val is None) != (y_val is None):
         raise ValueError("fit: передайте либо оба X_val и y_val, либо ни одного")
     epochs = check_positive_int(epochs, "epochs")
