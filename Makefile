@@ -11,7 +11,7 @@ JOBS   ?= 2
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: book test live clean webdeps
+.PHONY: book test live fresh clean webdeps
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,20 @@ test: $(STAMP) webdeps
 	$(BIN)/python tools/execute_book.py --jobs $(JOBS)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
+# The student's own copy of the chapters: made on first run, never overwritten, outside git.
+# `make fresh CH=01_neuron` puts the old copy aside (…-old-<time>.ipynb) and takes a fresh one.
+MYDIR  := my-chapters
+LAB_ARGS := --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 live: $(STAMP)
-	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || $(BIN)/python -m pip install --quiet "jupyterlab>=4"
-	$(BIN)/jupyter lab chapters
+	@$(BIN)/python tools/live.py copy $(MYDIR)
+	@$(BIN)/python tools/live.py settings
+	@echo "JupyterLab откроет ваши копии глав из $(MYDIR)/ (правки и выводы остаются только там)."
+	$(BIN)/jupyter lab $(LAB_ARGS) $(MYDIR)
+
+fresh: $(STAMP)
+	@test -n "$(CH)" || (echo "Укажите главу: make fresh CH=01_neuron" && exit 2)
+	@$(BIN)/python tools/live.py fresh $(MYDIR) $(CH)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis test-artifacts

@@ -27,7 +27,7 @@ __all__ = ["FloatSlider", "IntSlider", "Dropdown", "Panel", "Live", "register", 
            "PANELS", "render_png", "show", "static", "DPI"]
 
 #: Resolution of a live panel's PNG (the same in the notebook and in the benchmark).
-DPI = 80
+DPI = 96
 #: Resolution of the static figures in the HTML book.
 STATIC_DPI = 110
 
@@ -327,6 +327,10 @@ def _encode(canvas) -> bytes:
     return buf.getvalue()
 
 
+STALE_CLASS = "course-panel-stale"
+STALE_TEXT = "⚠ рисунок устарел: нажмите «Пересчитать»"
+
+
 def show(key: str):
     """Живая панель: слайдеры и рисунок, перерисовываемый при каждом изменении."""
     import ipywidgets as W
@@ -345,17 +349,26 @@ def show(key: str):
             out.clear_output(wait=True)
             display(Image(data=png))
         status.value = ""
+        out.remove_class(STALE_CLASS)
+
+    def mark_stale(_change):
+        # a button panel keeps the old picture until recomputed: dim it and say so
+        out.add_class(STALE_CLASS)
+        status.value = STALE_TEXT
 
     controls = list(widgets.values())
     if panel.manual:
         button = W.Button(description="Пересчитать", button_style="primary")
         button.on_click(lambda _: update(**{k: w.value for k, w in widgets.items()}))
+        for w in widgets.values():
+            w.observe(mark_stale, names="value")
         controls += [button, status]
     else:
         for w in widgets.values():
             w.observe(lambda _: update(**{k: w.value for k, w in widgets.items()}), names="value")
     update(**{k: w.value for k, w in widgets.items()})
-    box = W.VBox([W.HTML(f"<b>{panel.title}</b>"), W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), out])
+    style = f"<style>.{STALE_CLASS} {{opacity: 0.35; filter: grayscale(1);}}</style>"
+    box = W.VBox([W.HTML(f"{style}<b>{panel.title}</b>"), W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), out])
     display(box)
     # the panel is on screen; now the still parts for the other choices of its lists, so that the
     # first switch of a list is as fast as a slider move

@@ -95,3 +95,35 @@ def test_notebooks_show_only_registered_panels_each_with_static_figure():
         statics |= set(notebook_calls(path, "widgets.static"))
     unused = set(PANELS) - shown
     assert not unused, f"панели зарегистрированы, но не показаны ни в одной главе: {sorted(unused)}"
+
+
+def _register_manual_panel():
+    key = "test.manual_stale"
+    if key not in PANELS:
+        def draw(fig, k):
+            fig.add_subplot(1, 1, 1).plot([0, 1], [0, k])
+
+        widgets.register(widgets.Panel(
+            key=key, title="тест", controls=(widgets.FloatSlider("k", "k", 0.0, 1.0, 0.1, 0.5),),
+            draw=draw, manual=True,
+        ))
+    return key
+
+
+def test_a_button_panel_marks_its_plot_stale_until_recomputed():
+    key = _register_manual_panel()
+    try:
+        with mock.patch("IPython.display.display") as display:
+            widgets.show(key)
+        box = display.call_args_list[-1][0][0]
+        controls, out = box.children[1], box.children[2]
+        slider, button, status = controls.children
+        assert widgets.STALE_CLASS not in out._dom_classes and status.value == ""
+        slider.value = 0.9
+        assert widgets.STALE_CLASS in out._dom_classes
+        assert status.value == "⚠ рисунок устарел: нажмите «Пересчитать»"
+        with mock.patch("IPython.display.display"):
+            button.click()
+        assert widgets.STALE_CLASS not in out._dom_classes and status.value == ""
+    finally:
+        PANELS.pop(key, None)
