@@ -1,4 +1,4 @@
-"""lib.overfitting (chapter 7): data, network, weight decay, early stopping, dropout drawing, panels."""
+"""Chapter 7: lib.chapters.overfitting (data, network, weight decay, early stopping) and lib.figures.overfitting."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from book import panel_figure
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from lib import nn, overfitting, widgets
+from lib import nn, widgets
+from lib.chapters import overfitting
+from lib.figures import overfitting as overfitting_fig
 from lib.homework.overfitting import DropoutReference
 from lib.optim import SGD
 
@@ -116,9 +118,9 @@ def test_thinned_masks_follow_dropout_rule(p):
 def test_network_panel_draws_only_edges_between_live_neurons(values):
     fig = panel_figure("ch07.network", **values)
     ax = fig.axes[0]
-    masks = overfitting.thinned_masks(overfitting.NETWORK_SIZES, values["p"], values["seed"])
+    masks = overfitting.thinned_masks(overfitting_fig.NETWORK_SIZES, values["p"], values["seed"])
     live_expected = sum(int(a.sum() * b.sum()) for a, b in zip(masks, masks[1:]))
-    total = sum(a * b for a, b in zip(overfitting.NETWORK_SIZES, overfitting.NETWORK_SIZES[1:]))
+    total = sum(a * b for a, b in zip(overfitting_fig.NETWORK_SIZES, overfitting_fig.NETWORK_SIZES[1:]))
     collections = [c for c in ax.collections if isinstance(c, LineCollection)]
     dead, live = collections
     assert len(live.get_segments()) == live_expected
@@ -134,7 +136,7 @@ def test_curves_panel_over_slider_grid(values):
     p, wd = values["p"], values["weight_decay"]
     fig = Figure()
     ax = fig.add_subplot(1, 1, 1)
-    hist = overfitting.draw_curves(ax, p, wd)
+    hist = overfitting_fig.draw_curves(ax, p, wd)
     assert hist["epoch"][-1] == overfitting.EPOCHS
     assert np.all(np.isfinite(hist["train_loss"])) and np.all(np.isfinite(hist["val_loss"]))
     assert hist["train_loss"][-1] < hist["train_loss"][0]               # training fits the data
@@ -167,7 +169,7 @@ def test_errors_name_expected_and_received():
     with pytest.raises(ValueError, match="нужны вход"):
         overfitting.thinned_masks((3, 1), 0.5)
     with pytest.raises(ValueError, match="размеры масок"):
-        overfitting.draw_network(Figure().add_subplot(), (2, 3, 1), [np.ones(2, bool), np.ones(2, bool),
+        overfitting_fig.draw_network(Figure().add_subplot(), (2, 3, 1), [np.ones(2, bool), np.ones(2, bool),
                                                                       np.ones(1, bool)])
     with pytest.raises(ValueError, match="непустые"):
         overfitting.gap_experiment([], [0])
