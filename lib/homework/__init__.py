@@ -7,19 +7,28 @@
 * совпал с эталоном на всех входах — «✅ Верно»;
 * функция ещё заглушка (``NotImplementedError``) — «⏳ Задание ещё не выполнено», без исключения;
 * совпал с одной из типичных ошибок — «❌» и подсказка, что именно, скорее всего, не так;
-* иначе — «❌» с первым входом, на котором ответ разошёлся, ожидаемым и полученным.
+* функция изменила свой вход на месте — «❌» с именем аргумента;
+* иначе — «❌» с первым входом, на котором ответ разошёлся, и тем, что именно отличается
+  (часть ответа, тип, форма, множитель, NaN…, см. ``lib.homework.diagnosis``).
+
+Функция получает свежую копию входа; после вызова копия сравнивается с исходным входом.
 
 Вычисления идут с ``np.errstate(over="raise", invalid="raise", divide="raise")``: переполнение
-экспоненты — тоже ошибка, а не молчаливый inf. Задания глав лежат в модулях этого пакета.
+экспоненты — тоже ошибка, а не молчаливый inf. Но вердикт выносится по значениям: у заданий на
+устойчивость есть входы, где наивная формула даёт неверное число, даже если студент отключил
+предупреждения. Задания глав лежат в модулях этого пакета.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .diagnosis import Raised, describe, same
 
 __all__ = ["Mistake", "Task", "Verdict", "register_task", "check", "TASKS", "load_all"]
 
@@ -39,7 +48,11 @@ class Task:
     key: ключ «chNN.имя»; func_name: имя функции, которую пишет студент;
     reference: эталон; cases: список кортежей аргументов;
     mistakes: типичные ошибки; call: как вызвать функцию на входе (по умолчанию ``fn(*args)``);
-    rtol, atol: допуски сравнения.
+    rtol, atol: допуски сравнения; outputs: имена возвращаемых значений, если их несколько
+    (например ``("dW", "db", "dX")``) — по ним диагностика называет неверную часть;
+    inputs: имена аргументов входа (по умолчанию — из ``func_name``);
+    exact_cases: номера входов, где сравнение только по относительной ошибке (atol = 0):
+    там верный ответ очень мал, и наивная формула выдаёт вместо него 0.
     """
 
     key: str
@@ -50,6 +63,9 @@ class Task:
     call: Callable | None = None
     rtol: float = 1e-7
     atol: float = 1e-9
+    outputs: tuple = ()
+    exact_cases: tuple = ()
+    inputs: tuple = ()
 
 
 @dataclass
@@ -92,97 +108,115 @@ def load_all() -> dict:
     return TASKS
 
 
-class _Raised:
-    """Outcome of a call that raised: remembers the exception type and text."""
+def _arg_names(task: Task) -> list[str]:
+    if task.inputs:
+        return list(task.inputs)
+    m = re.search(r"\(([^()]*)\)", task.func_name)
+    return [a.strip() for a in m.group(1).split(",")] if m else []
 
-    def __init__(self, exc: BaseException):
-        self.type = type(exc)
-        self.text = f"{type(exc).__name__}: {exc}"
+
+def _changed(before, after) -> bool:
+    """Has an argument been modified in place by the call?"""
+    try:
+        if isinstance(before, np.ndarray):
+            return not (isinstance(after, np.ndarray) and before.shape == after.shape
+                        and np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+        if isinstance(before, (list, dict)):
+            return before != after
+    except Exception:  # noqa: BLE001
+        return True
+    return False
 
 
 def _outcome(task: Task, fn, args):
-    args = copy.deepcopy(args)
+    """Calls fn on a fresh copy of the case; returns (result, index of an argument it modified or None)."""
+    given = copy.deepcopy(args)
     try:
         with np.errstate(over="raise", invalid="raise", divide="raise"):
-            if task.call is not None:
-                return task.call(fn, *args)
-            return fn(*args)
+            out = task.call(fn, *given) if task.call is not None else fn(*given)
     except NotImplementedError:
         raise
     except Exception as exc:  # the student's code may raise anything: report it
-        return _Raised(exc)
-
-
-def _same(a, b, task: Task) -> bool:
-    if isinstance(a, _Raised) or isinstance(b, _Raised):
-        return isinstance(a, _Raised) and isinstance(b, _Raised) and a.type is b.type
-    if isinstance(a, tuple) or isinstance(b, tuple):
-        return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
-                and all(_same(x, y, task) for x, y in zip(a, b)))
-    if a is None or b is None:
-        return a is None and b is None
-    try:
-        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=task.rtol, atol=task.atol))
-
-
-def _short(x) -> str:
-    if isinstance(x, _Raised):
-        return f"исключение {x.text}"
-    if isinstance(x, tuple):
-        return "(" + ", ".join(_short(v) for v in x) + ")"
-    if x is None:
-        return "None"
-    arr = np.asarray(x)
-    text = np.array2string(arr, precision=4, threshold=12, edgeitems=2)
-    return f"{text} (форма {arr.shape})" if arr.ndim else text
-
-
-def _difference(expected, got) -> str:
-    if got is None:
-        return "функция вернула None — не забыли return?"
-    if isinstance(got, _Raised):
-        return f"функция упала: {got.text}"
-    try:
-        e, g = np.asarray(expected, float), np.asarray(got, float)
-    except (TypeError, ValueError):
-        return f"ожидалось {_short(expected)}, получено {_short(got)}"
-    if e.shape != g.shape:
-        return f"неверная форма результата: ожидалась {e.shape}, получена {g.shape}"
-    return f"ожидалось {_short(expected)}, получено {_short(got)}"
+        out = Raised(exc)
+    mutated = next((i for i, (a, b) in enumerate(zip(args, given)) if _changed(a, b)), None)
+    return out, mutated
 
 
 def check(key: str, fn) -> Verdict:
-    """Проверяет функцию студента ``fn`` по заданию ``key``, печатает и возвращает вердикт."""
+    """Проверяет функцию студента ``fn`` по заданию ``key``, печатает и возвращает вердикт.
+
+    Никогда не бросает исключений из-за того, что делает или возвращает функция студента.
+    """
     if key not in TASKS:
         load_all()
     if key not in TASKS:
         raise ValueError(f"нет задания «{key}»; есть: {', '.join(sorted(TASKS))}")
     task = TASKS[key]
-    verdict = _judge(task, fn)
+    try:
+        verdict = _judge(task, fn)
+    except Exception as exc:  # noqa: BLE001 — a checker bug must not look like the student's one
+        verdict = Verdict("error", f"❌ Проверка не смогла разобрать ответ ({type(exc).__name__}: {exc}). "
+                                   "Убедитесь, что функция возвращает то, что просит задание.")
     print(verdict.message)
     return verdict
+
+
+def _describe_case(args) -> str:
+    parts = []
+    for a in args:
+        if isinstance(a, np.ndarray):
+            parts.append(f"массив {a.shape}")
+        elif isinstance(a, (int, float, np.number)) and not isinstance(a, bool):
+            parts.append(f"{a:g}")
+    return ", ".join(parts)
+
+
+def _shape(x):
+    return x.shape if isinstance(x, np.ndarray) else None
 
 
 def _judge(task: Task, fn) -> Verdict:
     if not callable(fn):
         return Verdict("error", f"❌ Ожидалась функция {task.func_name}, передан {type(fn).__name__}.")
     try:
-        got = [_outcome(task, fn, args) for args in task.cases]
+        runs = [_outcome(task, fn, args) for args in task.cases]
     except NotImplementedError:
         return Verdict("todo", f"⏳ Задание ещё не выполнено: допишите {task.func_name} "
                                "(сейчас там заглушка NotImplementedError) и запустите ячейку снова.")
-    expected = [_outcome(task, task.reference, args) for args in task.cases]
-    if all(_same(g, e, task) for g, e in zip(got, expected)):
+    got = [r[0] for r in runs]
+    expected = [_outcome(task, task.reference, args)[0] for args in task.cases]
+    atols = [0.0 if i in task.exact_cases else task.atol for i in range(len(task.cases))]
+    ok = [same(e, g, task.rtol, a) for e, g, a in zip(expected, got, atols)]
+    mutated = next(((i, r[1]) for i, r in enumerate(runs) if r[1] is not None), None)
+    if all(ok) and mutated is None:
         return Verdict("ok", f"✅ Верно: {task.func_name} совпадает с эталоном на всех "
                              f"{len(task.cases)} проверочных входах.")
     for mistake in task.mistakes:
-        wrong = [_outcome(task, mistake.fn, args) for args in task.cases]
-        if all(_same(g, w, task) for g, w in zip(got, wrong)):
+        wrong = [_outcome(task, mistake.fn, args)[0] for args in task.cases]
+        if all(same(w, g, task.rtol, a) for g, w, a in zip(got, wrong, atols)):
             return Verdict("mistake", f"❌ Пока неверно. Похоже, {mistake.hint}", hint=mistake.hint)
-    i = next(i for i, (g, e) in enumerate(zip(got, expected)) if not _same(g, e, task))
-    status = "error" if isinstance(got[i], _Raised) else "wrong"
-    text = f"❌ Пока неверно на проверочном входе №{i + 1}: {_difference(expected[i], got[i])}"
-    return Verdict(status, text if text.endswith("?") else text + ".")
+    if mutated is not None:
+        names = _arg_names(task)
+        i, a = mutated
+        name = names[a] if a < len(names) else f"№{a + 1}"
+        v = name if name.isidentifier() else "x"
+        hint = (f"функция изменила свой аргумент «{name}» на месте (операции вида {v} -= …, {v} *= …, "
+                f"{v}[...] = …). Вызывающий код ещё пользуется этим массивом — в сети это испортило бы "
+                f"сохранённые выходы предыдущего слоя. Создавайте новый массив: {v} = {v} * …, или "
+                f"работайте с копией {v}.copy().")
+        return Verdict("mistake", f"❌ Пока неверно на проверочном входе №{i + 1}: {hint}", hint=hint)
+    i = ok.index(False)
+    status = "error" if isinstance(got[i], Raised) else "wrong"
+    what = describe(expected[i], got[i], task.rtol, atols[i], task.outputs, task.cases[i])
+    where = f"на проверочном входе №{i + 1} ({_describe_case(task.cases[i])})"
+    if i > 0 and ok[0] and same(expected[0], got[i], task.rtol, task.atol):
+        where += (": на входе №1 ответ верный, а здесь вернулся ответ входа №1 — не зашиты ли в решение "
+                  "числа первого примера?")
+    elif i > 0 and ok[0] and _shape(got[i]) == _shape(expected[0]) != _shape(expected[i]):
+        where += (": на входе №1 ответ верный, а здесь у ответа форма ответа входа №1 — не зашита ли "
+                  "в решение форма первого примера?")
+    if i in task.exact_cases:
+        where += (" [здесь верные значения крошечные, но представимые в float64, и сравнение идёт по "
+                  "относительной ошибке: наивная формула обнуляет их, когда экспонента переполняется]")
+    text = f"❌ Пока неверно {where}: {what}"
+    return Verdict(status, text if text.endswith(("?", ".", ")")) else text + ".")

@@ -27,21 +27,12 @@ def linear_backward_reference(X, W, G):
     return X.T @ G, G.sum(axis=0), G @ W.T
 
 
-def _call_linear(fn, X, W, G):
-    out = fn(X, W, G)
-    if out is None:
-        return None
-    if not isinstance(out, (tuple, list)) or len(out) != 3:
-        raise TypeError("функция должна вернуть три массива: (dW, db, dX)")
-    return tuple(np.asarray(o, dtype=float) for o in out)
-
-
 register_task(Task(
     key="ch04.linear_backward",
     func_name="linear_backward(X, W, G)",
     reference=linear_backward_reference,
     cases=_LINEAR_CASES,
-    call=_call_linear,
+    outputs=("dW", "db", "dX"),
     mistakes=[
         Mistake(lambda X, W, G: (G.T @ X, G.sum(axis=0), G @ W.T),
                 "градиент по весам транспонирован: ∂L/∂W должен иметь форму W, то есть (d, H), "

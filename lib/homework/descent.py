@@ -68,6 +68,7 @@ register_task(Task(
     func_name="gd_step(w, b, X, y, lr)",
     reference=step_reference,
     cases=_STEP_CASES,
+    outputs=("w", "b"),
     mistakes=[
         Mistake(_ascent, "вы шагнули по градиенту, а не против него: это подъём, потеря растёт. "
                          "Нужно θ − η∇L."),

@@ -73,6 +73,13 @@ def _size_from_data(logits, y, K):
     return np.mean(y_pred == y), C
 
 
+def _fancy_index_increment(logits, y, K):
+    y_pred = np.argmax(logits, axis=1)
+    C = np.zeros((K, K), dtype=int)
+    C[y, y_pred] += 1
+    return np.mean(y_pred == y), C
+
+
 def _row_normalised(logits, y, K):
     acc, C = accuracy_and_confusion_reference(logits, y, K)
     rows = C.sum(axis=1, keepdims=True)
@@ -84,7 +91,12 @@ register_task(Task(
     func_name="accuracy_and_confusion(logits, y, K)",
     reference=accuracy_and_confusion_reference,
     cases=_CASES,
+    outputs=("accuracy", "C"),
     mistakes=[
+        Mistake(_fancy_index_increment,
+                "матрица считается через C[y, y_pred] += 1: при повторяющихся парах (y_i, ŷ_i) "
+                "NumPy прибавляет единицу к каждой паре один раз, а не столько раз, сколько она "
+                "встретилась. Используйте np.add.at(C, (y, y_pred), 1) или цикл по объектам."),
         Mistake(_transposed,
                 "строки и столбцы матрицы ошибок перепутаны: в курсе (и в scikit-learn) строка — "
                 "правильный класс y, столбец — ответ сети ŷ, то есть C[y_i, ŷ_i] += 1."),

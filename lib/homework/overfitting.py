@@ -2,7 +2,8 @@
 
 Студент пишет класс ``MyDropout(p, rng)`` с методами ``forward(x)`` и ``backward(grad_output)``
 и флагом ``training``. Проверка создаёт слой с фиксированным зерном, делает два прямых прохода
-и один обратный (после второго) и сравнивает всё с эталоном. Маска тянется ровно так, как в
+(с переключением режима между ними на части входов) и один обратный (после второго) и сравнивает
+всё с эталоном; изменение входа на месте (``x *= mask``) тоже ошибка. Маска тянется ровно так, как в
 ``lib.nn.Dropout``: u = rng.random(x.shape), элемент сохраняется, если u ≥ p.
 """
 
@@ -35,19 +36,18 @@ class DropoutReference:
         return grad_output * self.mask
 
 
-def _run_layer(cls, p, seed, training, x1, x2, grad):
-    """Creates the student's layer, runs forward(x1), forward(x2), backward(grad); returns all three."""
+def _run_layer(cls, p, seed, modes, x1, x2, grad):
+    """Creates the student's layer, runs forward(x1), forward(x2), backward(grad); returns all three.
+
+    ``modes`` = (training before the first forward, training before the second): a switch from
+    training to evaluation and back is part of the check, as ``model.train()``/``model.eval()``.
+    """
     layer = cls(p, np.random.default_rng(seed))
-    if layer is None:
-        return None
-    layer.training = training
+    layer.training = modes[0]
     y1 = layer.forward(x1)
+    layer.training = modes[1]
     y2 = layer.forward(x2)
-    if y1 is None or y2 is None:
-        return None
     g = layer.backward(grad)
-    if g is None:
-        return None
     return (y1, y2, g)
 
 
@@ -103,6 +103,14 @@ class _MaskDrawnOnce(DropoutReference):
         return x * self.mask
 
 
+class _EvalKeepsMask(DropoutReference):
+    def forward(self, x):
+        if not self.training:
+            return x if self.mask is None else x * self.mask
+        self.mask = (self.rng.random(x.shape) >= self.p) / (1.0 - self.p)
+        return x * self.mask
+
+
 class _BackwardNotMasked(DropoutReference):
     def backward(self, grad_output):
         return grad_output
@@ -111,18 +119,19 @@ class _BackwardNotMasked(DropoutReference):
 _rng = np.random.default_rng(707)
 
 
-def _case(p, seed, training, shape):
-    return (p, seed, training, _rng.standard_normal(shape), _rng.standard_normal(shape),
+def _case(p, seed, modes, shape):
+    return (p, seed, modes, _rng.standard_normal(shape), _rng.standard_normal(shape),
             _rng.standard_normal(shape))
 
 
 # p ≠ 0.5 everywhere, so that «keep with probability p» differs from «keep with 1 − p» in
-# the number of kept elements; one case is in evaluation mode.
+# the number of kept elements; the modes switch train → eval and eval → train in two cases.
 _CASES = [
-    _case(0.2, 0, True, (6, 5)),
-    _case(0.3, 1, True, (4, 8)),
-    _case(0.1, 2, True, (3, 10)),
-    _case(0.4, 3, False, (5, 4)),
+    _case(0.2, 0, (True, True), (6, 5)),
+    _case(0.3, 1, (True, True), (4, 8)),
+    _case(0.1, 2, (True, False), (3, 10)),
+    _case(0.4, 3, (False, False), (5, 4)),
+    _case(0.25, 4, (False, True), (2, 7)),
 ]
 
 register_task(Task(
@@ -131,6 +140,8 @@ register_task(Task(
     reference=DropoutReference,
     cases=_CASES,
     call=_run_layer,
+    outputs=("forward(x1)", "forward(x2)", "backward(grad_output)"),
+    inputs=("p", "rng", "режимы", "x — вход первого forward", "x — вход второго forward", "grad_output"),
     mistakes=[
         Mistake(_NoRescale,
                 "вы забыли умножить сохранённые элементы на 1/(1 − p): без этого при обучении "
@@ -153,6 +164,10 @@ register_task(Task(
         Mistake(_MaskDrawnOnce,
                 "маска вытянута один раз и потом переиспользуется: на каждом прямом проходе в "
                 "режиме обучения нужна новая случайная маска (каждый шаг обучает свою «тонкую» сеть)."),
+        Mistake(_EvalKeepsMask,
+                "после переключения в режим применения (training = False) слой продолжает умножать "
+                "на маску, оставшуюся от обучения: в eval() dropout возвращает x без изменений и "
+                "забывает маску (self.mask = None), а backward — градиент без изменений."),
         Mistake(_BackwardNotMasked,
                 "backward возвращает grad_output без маски: выключенный нейрон не влиял на выход, "
                 "поэтому градиент через него равен нулю, а через сохранённые — умножается на 1/(1 − p)."),
