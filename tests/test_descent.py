@@ -1,4 +1,4 @@
-"""lib.descent (chapter 3): descent on a quadratic and a non-convex loss, the panels over their grids."""
+"""lib.chapters.descent and lib.figures.descent (chapter 3): descent on a quadratic and a non-convex loss, the panels."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from book import panel_figure
 
-from lib import descent as D
 from lib import nn, widgets
+from lib.chapters import descent as D
+from lib.figures import descent as descent_fig  # noqa: F401  (registers the ch03 panels)
 from lib.gradcheck import numerical_gradient
 from lib.optim import SGD
 
