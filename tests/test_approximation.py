@@ -1,4 +1,4 @@
-"""lib.approximation (chapter 2): the construction, its error bound, training, the slider panels."""
+"""lib.chapters.approximation and lib.figures.approximation (chapter 2): the construction, its error bound, training, the slider panels."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from book import panel_figure
 
-from lib import approximation as A
 from lib import widgets
 from lib.activations import sigmoid
+from lib.chapters import approximation as A
+from lib.figures import approximation as F  # noqa: F401  (registers the panels)
 
 GRID = np.linspace(0.0, 1.0, 4001)
 
