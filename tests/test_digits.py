@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 from book import panel_figure
 
-from lib import digits, nn, widgets
+from lib import nn, widgets
+from lib.chapters import digits
+from lib.figures import digits as digits_fig
 from lib.gradcheck import check_module
 from lib.optim import SGD
 
@@ -106,9 +108,9 @@ def test_predict_is_argmax_in_eval_mode_and_restores_mode():
 
 @pytest.mark.parametrize("values", PANEL.grid(3))
 def test_retrain_panel_over_slider_grid(values):
-    result = digits.retrain_for_panel(values["hidden"], values["p"], values["lr"])
+    result = digits_fig.retrain_for_panel(values["hidden"], values["p"], values["lr"])
     h = result.history
-    assert len(h["train_loss"]) == digits.PANEL_EPOCHS
+    assert len(h["train_loss"]) == digits_fig.PANEL_EPOCHS
     assert all(np.all(np.isfinite(h[k])) for k in h)
     assert result.seconds < 2.0                                   # training stays well under 2 s
     assert digits.count_parameters(result.model) == 75 * values["hidden"] + 10
