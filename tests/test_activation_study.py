@@ -1,4 +1,4 @@
-"""lib.activation_study and the new activations of lib.activations (chapter 5).
+"""lib.chapters.activation_study, its panels (lib.figures.activation_study) and the new activations of lib.activations (chapter 5).
 
 Formulas against finite differences and against PyTorch-free closed forms, numerical stability at
 |z| = 1e4, the vanishing-gradient experiment, dead ReLUs, and both slider panels over a grid.
@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from book import panel_figure
 
-from lib import activation_study as S
 from lib import activations as A
 from lib import nn, widgets
+from lib.chapters import activation_study as S
+from lib.figures import activation_study as S_fig  # noqa: F401  (registers the panels)
 from lib.gradcheck import check_module
 
 Z = np.concatenate([np.linspace(-6, 6, 121), [-30.0, -12.5, 12.5, 30.0]])
