@@ -1,0 +1,95 @@
+"""Вопросы для самопроверки к главе 5 «Функции активации»."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import gelu_grad, leaky_relu_grad, relu_grad, silu_grad, tanh_grad
+from ..quiz import Multiple, Numeric, Option, Single, tex
+from . import register
+
+Z_FAR = -20.0
+FAR = {name: float(f(np.array([Z_FAR]))[0]) for name, f in
+       (("gelu", gelu_grad), ("silu", silu_grad), ("leaky", leaky_relu_grad), ("relu", relu_grad))}
+FAN_IN = 50
+HE_STD = float(np.sqrt(2.0 / FAN_IN))
+TANH_PRIME_0 = float(tanh_grad(np.array(0.0)))
+# E[ReLU(z)²] for z ~ N(0, 1): by symmetry half of E[z²] = 1
+RELU_SECOND_MOMENT = 0.5
+
+register(
+    Single(
+        "ch05.alive",
+        "Какая из активаций не даёт нейрону «умереть» — её производная не стремится к 0 ни в какую сторону?",
+        (
+            Option("Leaky ReLU", True,
+                   f"Да: при $z < 0$ её наклон постоянен (0,01 в `lib`), $\\varphi'({Z_FAR:g}) = {tex(FAR['leaky'])}$."),
+            Option("GELU", False,
+                   f"Нет: $\\mathrm{{GELU}}'(z) \\to 0$ при $z \\to -\\infty$, уже $\\mathrm{{GELU}}'({Z_FAR:g}) "
+                   f"\\approx {tex(FAR['gelu'])}$."),
+            Option("SiLU", False,
+                   f"Нет: $\\mathrm{{SiLU}}'(z) \\to 0$ при $z \\to -\\infty$: $\\mathrm{{SiLU}}'({Z_FAR:g}) \\approx "
+                   f"{tex(FAR['silu'])}$."),
+            Option("ReLU", False, "Нет: при $z < 0$ производная ReLU равна 0 — это и есть «мёртвый» режим."),
+        ),
+    ),
+    Numeric(
+        "ch05.he",
+        f"Инициализация Хе для ReLU: веса $\\sim \\mathcal N(0, s^2)$ с $s^2 = 2/d_{{\\text{{in}}}}$, где "
+        f"$d_{{\\text{{in}}}}$ — число входов слоя (fan-in). Чему равно $s$ при $d_{{\\text{{in}}}} = {FAN_IN}$?",
+        HE_STD, 1e-3,
+        f"Верно: $s = \\sqrt{{2/{FAN_IN}}} = {tex(HE_STD, 4)}$. Множитель 2 возмещает то, что ReLU обнуляет "
+        "половину входов: $\\mathbb E[\\mathrm{ReLU}(z)^2] = \\tfrac12 \\mathbb E[z^2]$ для симметричного $z$.",
+        "Возьмите квадратный корень из $2/d_{\\text{in}}$.",
+        traps=((2.0 / FAN_IN, 1e-4, "Это дисперсия $s^2$, а спрашивается стандартное отклонение $s$."),
+               (float(np.sqrt(1.0 / FAN_IN)), 1e-3, "Это $\\sqrt{1/d_{\\text{in}}}$ — масштаб Лекуна (и "
+                "Ксавье при равных fan-in и fan-out) для tanh; ReLU нужен множитель 2.")),
+    ),
+    Single(
+        "ch05.tanh",
+        "Как tanh выражается через сигмоиду?",
+        (
+            Option("$\\tanh z = 2\\sigma(2z) - 1$", True, "Да: $2/(1 + e^{-2z}) - 1 = (1 - e^{-2z})/(1 + e^{-2z})$."),
+            Option("$\\tanh z = 2\\sigma(z) - 1$", False, "Аргумент нужно удвоить: $2\\sigma(z) - 1 = \\tanh(z/2)$."),
+            Option("$\\tanh z = \\sigma(2z) - 1$", False,
+                   "Тогда значения лежали бы в $(-1, 0)$; нужно растянуть в 2 раза: $2\\sigma(2z) - 1$."),
+            Option("$\\tanh z = 1/\\sigma(z)$", False, "$1/\\sigma(z) = 1 + e^{-z} > 1$ — это вовсе не ограниченная функция."),
+        ),
+    ),
+    Multiple(
+        "ch05.vanishing",
+        "Что верно о производных активаций?",
+        (
+            Option("$\\sigma'(z) \\le 1/4$ при всех $z$", True, "Да: максимум $\\sigma(1 - \\sigma)$ — при $\\sigma = 1/2$."),
+            Option("У насыщенного сигмоидного нейрона ($|z|$ велико) $\\sigma'(z) \\approx 0$", True,
+                   "Да: поэтому через него почти не проходит градиент."),
+            Option("$\\mathrm{ReLU}'(z) = 1$ при $z > 0$", True, "Да: положительная часть пропускает градиент без затухания."),
+            Option("$\\tanh'(z) \\le 1/4$ при всех $z$", False,
+                   f"Нет: $\\tanh'(0) = {tex(TANH_PRIME_0, 4)}$ — в четыре раза больше максимума $\\sigma'$."),
+        ),
+    ),
+    Numeric(
+        "ch05.relu-moment",
+        "Пусть $z \\sim \\mathcal N(0, 1)$. Чему равно $\\mathbb E[\\mathrm{ReLU}(z)^2]$?",
+        RELU_SECOND_MOMENT, 1e-3,
+        "Верно: $z$ симметрично, и $\\mathrm{ReLU}(z)^2$ совпадает с $z^2$ на половине прямой, а на другой половине "
+        "равно 0, поэтому $\\mathbb E[\\mathrm{ReLU}(z)^2] = \\tfrac12 \\mathbb E[z^2] = 1/2$.",
+        "Разбейте ожидание на $z > 0$ и $z < 0$ и воспользуйтесь симметрией.",
+        traps=((float(1 / np.sqrt(2 * np.pi)), 1e-3, "Это $\\mathbb E[\\mathrm{ReLU}(z)]$ — первый момент, а не второй."),
+               (1.0, 1e-3, "Это $\\mathbb E[z^2]$; ReLU обнуляет отрицательную половину.")),
+    ),
+    Single(
+        "ch05.dead-forever",
+        "Нейрон первого слоя ReLU «умер»: $z = xw + b < 0$ на всех объектах выборки. Когда он может ожить?",
+        (
+            Option("При обычном спуске — никогда: градиенты его $w$ и $b$ равны нулю, и шаг их не меняет", True,
+                   "Да, для первого слоя: его вход $x$ — фиксированные данные. Ожить он может только от причины вне "
+                   "своего градиента: weight decay тянет $w$ к нулю (и если $b > 0$ не штрафуется, $z$ станет "
+                   "положительным), импульс ещё несёт прошлые шаги; у нейрона дальнего слоя меняются выходы "
+                   "предыдущих слоёв."),
+            Option("Через несколько эпох сам собой", False,
+                   "При нулевом градиенте шаг спуска равен нулю: без внешней причины параметры не меняются."),
+            Option("Если увеличить скорость обучения", False, "Нулевой градиент, умноженный на любое $\\eta$, — ноль."),
+        ),
+    ),
+)
