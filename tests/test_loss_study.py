@@ -9,8 +9,8 @@ from book import panel_figure
 from lib import widgets
 from lib.activations import sigmoid, softmax
 from lib.chapters import loss_study as ls
-from lib.chapters import loss_study_lines as sl
-from lib.figures import loss_study as _fig  # noqa: F401  (registers the ch06 panels)
+from lib.chapters import loss_study_regression as sl
+from lib.figures import loss_study as fig
 from lib.gradcheck import numerical_gradient, relative_error
 from lib.homework import TASKS, check, load_all
 from lib.losses import BCEWithLogitsLoss, CrossEntropyLoss
@@ -27,17 +27,17 @@ def test_best_constants_are_mean_and_median(seed):
     y = r.standard_t(df=2, size=2 * seed + 5)            # odd n: the median is unique
     c = np.linspace(y.min() - 1, y.max() + 1, 30001)
     step = c[1] - c[0]
-    assert abs(c[np.argmin(ls.constant_risk(c, y, "mse"))] - ls.best_constant(y, "mse")) <= step
-    assert abs(c[np.argmin(ls.constant_risk(c, y, "mae"))] - ls.best_constant(y, "mae")) <= step
-    assert np.isclose(ls.best_constant(y, "mse"), y.mean())
-    assert np.isclose(ls.best_constant(y, "mae"), np.median(y))
+    assert abs(c[np.argmin(sl.constant_risk(c, y, "mse"))] - sl.best_constant(y, "mse")) <= step
+    assert abs(c[np.argmin(sl.constant_risk(c, y, "mae"))] - sl.best_constant(y, "mae")) <= step
+    assert np.isclose(sl.best_constant(y, "mse"), y.mean())
+    assert np.isclose(sl.best_constant(y, "mae"), np.median(y))
 
 
 def test_mae_is_flat_between_middle_points_for_even_n():
     y = np.sort(RNG.normal(size=8))
-    inside = ls.constant_risk(np.linspace(y[3], y[4], 9), y, "mae")
+    inside = sl.constant_risk(np.linspace(y[3], y[4], 9), y, "mae")
     np.testing.assert_allclose(inside, inside[0], rtol=1e-12)
-    assert ls.constant_risk(y[3] - 1e-3, y, "mae") > inside[0] < ls.constant_risk(y[4] + 1e-3, y, "mae")
+    assert sl.constant_risk(y[3] - 1e-3, y, "mae") > inside[0] < sl.constant_risk(y[4] + 1e-3, y, "mae")
 
 
 def test_nll_equals_scaled_loss_plus_constant():
@@ -46,8 +46,8 @@ def test_nll_equals_scaled_loss_plus_constant():
         y_hat = RNG.normal(size=7)
         mse, mae = np.mean((y_hat - y) ** 2), np.mean(np.abs(y_hat - y))
         expected = 3.5 * np.log(2 * np.pi * s * s) + 7 * mse / (2 * s * s)
-        assert np.isclose(ls.gaussian_nll(y, y_hat, s), expected)
-        assert np.isclose(ls.laplace_nll(y, y_hat, s), 7 * np.log(2 * s) + 7 * mae / s)
+        assert np.isclose(sl.gaussian_nll(y, y_hat, s), expected)
+        assert np.isclose(sl.laplace_nll(y, y_hat, s), 7 * np.log(np.sqrt(2) * s) + 7 * np.sqrt(2) * mae / s)
 
 
 def test_mse_line_is_least_squares():
@@ -107,13 +107,13 @@ def test_irls_matches_exhaustive_on_random_data():
 @pytest.mark.parametrize("values", widgets.get("ch06.prob_losses").grid(25))
 def test_prob_losses_over_slider_grid(values):
     p = values["p"]
-    v1, v0 = ls.prob_losses(p, 1), ls.prob_losses(p, 0)
+    v1, v0 = fig.prob_losses(p, 1), fig.prob_losses(p, 0)
     assert np.isclose(v1["bce"], -np.log(p)) and np.isclose(v0["bce"], -np.log(1 - p))
     assert np.isclose(v1["mse"], (1 - p) ** 2) and np.isclose(v0["mse"], p**2)
     # −log p ≥ 1 − p ≥ (1 − p)²: cross-entropy punishes at least as hard as the squared error
     assert v1["bce"] >= v1["mse"] and v0["bce"] >= v0["mse"]
     # the two labels mirror each other around p = 1/2
-    assert np.isclose(ls.prob_losses(1 - p, 0)["bce"], v1["bce"])
+    assert np.isclose(fig.prob_losses(1 - p, 0)["bce"], v1["bce"])
     assert v1["mse"] <= 1 and v0["mse"] <= 1
 
 
@@ -172,20 +172,20 @@ def test_confident_mistake_run():
 def test_softmax_panel_over_slider_grid(values):
     z = np.array([values["z0"], values["z1"], values["z2"]])
     y = values["y"]
-    v = ls.softmax_panel_values(*z, y)
-    assert v["p"].shape == v["grad"].shape == (3,)
-    assert np.all(v["p"] > 0) and np.isclose(v["p"].sum(), 1.0)
-    assert np.isclose(v["ce"], -np.log(v["p"][y]))
+    v = fig.softmax_panel_values(*z, y)
+    assert v["y_hat"].shape == v["grad"].shape == (3,)
+    assert np.all(v["y_hat"] > 0) and np.isclose(v["y_hat"].sum(), 1.0)
+    assert np.isclose(v["ce"], -np.log(v["y_hat"][y]))
     assert np.isclose(v["ce"], ls.logsumexp(z) - z[y])
     onehot = np.eye(3)[y]
-    np.testing.assert_allclose(v["grad"], v["p"] - onehot, atol=1e-15)
+    np.testing.assert_allclose(v["grad"], v["y_hat"] - onehot, atol=1e-15)
     assert abs(v["grad"].sum()) < 1e-12 and v["grad"][y] <= 0
     # shifting every logit by the same number changes nothing
-    w = ls.softmax_panel_values(*(z + 3.0), y)
-    np.testing.assert_allclose(w["p"], v["p"], rtol=1e-12)
+    w = fig.softmax_panel_values(*(z + 3.0), y)
+    np.testing.assert_allclose(w["y_hat"], v["y_hat"], rtol=1e-12)
     assert np.isclose(w["ce"], v["ce"])
     # the largest logit gets the largest probability
-    assert np.argmax(v["p"]) == np.argmax(z)
+    assert np.argmax(v["y_hat"]) == np.argmax(z)
 
 
 def test_cross_entropy_forms_agree_and_gradient_is_softmax_minus_onehot():
@@ -243,9 +243,9 @@ def test_ce_task_accepts_library_and_rejects_combined_mistakes():
 
 def test_errors_are_russian_and_name_what_was_expected():
     with pytest.raises(ValueError, match=r"ожидался массив формы \(n,\)"):
-        ls.constant_risk(0.0, np.ones((2, 2)))
+        sl.constant_risk(0.0, np.ones((2, 2)))
     with pytest.raises(ValueError, match="'mse' или 'mae'"):
-        ls.best_constant(np.ones(3), "huber")
+        sl.best_constant(np.ones(3), "huber")
     with pytest.raises(ValueError, match="формы должны совпадать"):
         sl.fit_line_mse(np.arange(3.0), np.arange(4.0))
     with pytest.raises(ValueError, match="все x одинаковы"):
@@ -266,8 +266,16 @@ def test_errors_are_russian_and_name_what_was_expected():
         ls.softmax_ce_grad(np.zeros(3), np.array([0]))
     with pytest.raises(ValueError, match="'bce' или 'mse'"):
         ls.confident_mistake_run("mae")
-    with pytest.raises(ValueError, match="s должен быть > 0"):
-        ls.gaussian_nll(np.ones(2), np.ones(2), s=0.0)
+    with pytest.raises(ValueError, match="s должно быть > 0"):
+        sl.gaussian_nll(np.ones(2), np.ones(2), s=0.0)
+    with pytest.raises(ValueError, match="порог ρ должен быть > 0"):
+        sl.huber(np.ones(2), rho=0.0)
+    with pytest.raises(ValueError, match="распределения"):
+        ls.cross_entropy(np.array([0.5, 0.6]), np.array([0.5, 0.5]))
+    with pytest.raises(ValueError, match="формы q и ŷ должны совпадать"):
+        ls.cross_entropy(np.array([1.0, 0.0]), np.array([0.2, 0.3, 0.5]))
+    with pytest.raises(ValueError, match="n_per_x ≥ 1"):
+        sl.conditional_experiment(n_per_x=0)
 
 
 # --- the panels show the computed values ---------------------------------------------------
@@ -282,7 +290,8 @@ def test_outlier_panel_draws_the_fitted_lines(values):
         np.testing.assert_allclose(line.get_ydata(), [b, 10 * w + b])
     np.testing.assert_allclose(lines[4].get_xydata(), [[f["x"][-1], f["y"][-1]]])
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert texts[1] == f"MSE: ω = {f['mse'][0]:.2f}, b = {f['mse'][1]:.2f}".replace("-", "−")
+    comma = f"MSE: ω = {f['mse'][0]:.2f}, b = {f['mse'][1]:.2f}".replace(".", ",").replace("-", "−")
+    assert texts[1] == comma
 
 
 @pytest.mark.parametrize("values", widgets.get("ch06.prob_losses").grid(5))
@@ -291,15 +300,114 @@ def test_prob_losses_panel_marks_both_losses(values):
     ax = panel_figure("ch06.prob_losses", **values).axes[0]
     points = [line for line in ax.get_lines() if line.get_marker() == "o"]
     for line, y in zip(points, (1, 0)):
-        v = ls.prob_losses(p, y)
+        v = fig.prob_losses(p, y)
         np.testing.assert_allclose(line.get_xydata(), [[p, v["bce"]], [p, v["mse"]]])
-    assert f"{ls.prob_losses(p, 1)['bce']:.3f}" in ax.get_legend().get_texts()[0].get_text()
+    assert f"{fig.prob_losses(p, 1)['bce']:.3f}".replace(".", ",") in ax.get_legend().get_texts()[0].get_text()
 
 
 @pytest.mark.parametrize("values", widgets.get("ch06.softmax").grid(3))
 def test_softmax_panel_bars_are_probabilities_and_gradient(values):
     ax = panel_figure("ch06.softmax", **values).axes[0]
-    v = ls.softmax_panel_values(values["z0"], values["z1"], values["z2"], values["y"])
+    v = fig.softmax_panel_values(values["z0"], values["z1"], values["z2"], values["y"])
     heights = np.array([bar.get_height() for bar in ax.patches])
-    np.testing.assert_allclose(heights, np.concatenate([v["p"], v["grad"]]))
-    assert ax.get_title().endswith(f"{v['ce']:.3f}")
+    np.testing.assert_allclose(heights, np.concatenate([v["y_hat"], v["grad"]]))
+    assert ax.get_title().endswith(f"{v['ce']:.3f}".replace(".", ","))
+
+
+# --- additions: Huber, conditional mean and median, cross-entropy of distributions, 0–1 loss -----
+
+def test_huber_is_quadratic_then_linear_and_smooth_at_the_threshold():
+    rho = 1.3
+    r = np.linspace(-5, 5, 2001)
+    h, g = sl.huber(r, rho), sl.huber_grad(r, rho)
+    inside = np.abs(r) <= rho
+    np.testing.assert_allclose(h[inside], r[inside] ** 2 / 2)
+    np.testing.assert_allclose(h[~inside], rho * (np.abs(r[~inside]) - rho / 2))
+    assert np.max(np.abs(g)) == rho
+    np.testing.assert_allclose(np.gradient(h, r)[5:-5], g[5:-5], atol=3e-3)   # grid step 5e-3
+    eps = 1e-9
+    for edge in (rho, -rho):       # value and slope continuous at |r| = ρ
+        assert abs(sl.huber(edge + eps, rho) - sl.huber(edge - eps, rho)) < 1e-8
+        assert abs(sl.huber_grad(edge + eps, rho) - sl.huber_grad(edge - eps, rho)) < 1e-8
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_flexible_model_learns_conditional_mean_and_median(seed):
+    n = 4000
+    f = sl.conditional_experiment(n_per_x=n, s=1.0, rng=seed)
+    se = 1.0 / np.sqrt(n)          # standard error of the mean (s/√n) and of the median (1/(2 f(m) √n) = s/√n)
+    assert np.max(np.abs(f["mse"] - f["mean"])) < 5 * se
+    assert np.max(np.abs(f["mae"] - f["median"])) < 5 * se
+    assert np.all(f["mse"] - f["mae"] > 0.3 - 10 * se)       # 1 − ln 2 ≈ 0.307 apart
+
+
+def test_median_moves_at_most_to_a_neighbouring_order_statistic():
+    r = np.random.default_rng(3)
+    for _ in range(200):
+        y = np.sort(r.normal(size=11))
+        k = 5                                   # 0-based index of the median
+        y2 = y.copy()
+        i = r.integers(11)
+        y2[i] += r.choice([-1, 1]) * 10 ** r.uniform(-2, 3)
+        m = np.median(y2)
+        assert y[k - 1] <= m <= y[k + 1]
+    y = np.sort(r.normal(size=11))
+    y2 = y.copy()
+    y2[0] += 1000.0                              # the smallest point jumps over the median
+    assert np.median(y2) == y[6]
+
+
+def test_cross_entropy_is_entropy_plus_kl_and_onehot_gives_minus_log():
+    r = np.random.default_rng(1)
+    q, p = r.dirichlet(np.ones(5), size=50), r.dirichlet(np.ones(5), size=50)
+    np.testing.assert_allclose(ls.cross_entropy(q, p), ls.entropy(q) + ls.kl_divergence(q, p), rtol=1e-12)
+    assert np.all(ls.kl_divergence(q, p) > 0) and np.allclose(ls.kl_divergence(q, q), 0.0, atol=1e-15)
+    y = r.integers(0, 5, size=50)
+    onehot = np.eye(5)[y]
+    np.testing.assert_allclose(ls.cross_entropy(onehot, p), -np.log(p[np.arange(50), y]), rtol=1e-14)
+    np.testing.assert_allclose(ls.entropy(onehot), 0.0, atol=0)
+    np.testing.assert_allclose(ls.kl_divergence(onehot, p), ls.cross_entropy(onehot, p), rtol=1e-14)
+    assert np.isclose(ls.entropy(np.full(4, 0.25)), np.log(4))
+
+
+def test_zero_one_loss_has_zero_gradient_and_is_below_cross_entropy_in_bits():
+    r = np.random.default_rng(2)
+    z, y = r.normal(size=(40, 4)), r.integers(0, 4, size=40)
+    assert np.isclose(ls.zero_one_loss(z, y), np.mean(np.argmax(z, 1) != y))
+    numeric = numerical_gradient(lambda v: ls.zero_one_loss(v, y), z)
+    assert np.all(numeric == 0.0)
+    logp = np.log(softmax(z, axis=1)[np.arange(40), y])
+    wrong = np.argmax(z, 1) != y
+    assert np.all(-logp[wrong] / np.log(2) >= 1.0)        # a mistake costs at least one bit
+    assert np.mean(-logp) / np.log(2) >= ls.zero_one_loss(z, y)
+
+
+def test_softmax_before_cross_entropy_bounds_the_loss_from_below():
+    r = np.random.default_rng(4)
+    K = 10
+    y = r.integers(0, K, size=200)
+    z = r.normal(size=(200, K))
+    z[np.arange(200), y] += 50.0                   # even very confident right answers
+    floor = np.log(1 + (K - 1) / np.e)
+    assert CrossEntropyLoss()(softmax(z, axis=1), y) >= floor
+    assert CrossEntropyLoss()(z, y) < 1e-3
+
+
+def test_quantile_exercise_answer():
+    y_q = np.random.default_rng(5).normal(size=101)
+    for tau in (0.1, 0.5, 0.9):
+        risk = [np.mean(np.maximum(tau * (y_q - c), (tau - 1) * (y_q - c))) for c in y_q]
+        k = int(np.ceil(len(y_q) * tau))
+        assert np.isclose(y_q[np.argmin(risk)], np.sort(y_q)[k - 1])
+        assert np.isclose(y_q[np.argmin(risk)], np.quantile(y_q, tau, method="inverted_cdf"))
+        if tau == 0.5:
+            np.testing.assert_allclose(risk, 0.5 * sl.constant_risk(y_q, y_q, "mae"), rtol=1e-12)
+
+
+def test_mse_line_moves_most_when_the_outlier_is_at_an_end():
+    gaps = []
+    for x_out in np.linspace(0, 10, 21):
+        (w, b), (w0, b0) = sl.outlier_fits(x_out, 10.0)["mse"], sl.outlier_fits(x_out, 0.0)["mse"]
+        gaps.append(max(abs((w - w0) * t + (b - b0)) for t in (0.0, 10.0)))
+    gaps = np.array(gaps)
+    assert np.argmax(gaps) in (0, 20) and gaps[10] == gaps.min()

@@ -1,97 +1,28 @@
-"""Функции потерь (глава 6): математика и опыты главы.
+"""Функции потерь (глава 6), классификация: бинарная и многоклассовая кросс-энтропия.
 
-Регрессия: лучшая константа для MSE — среднее, для MAE — медиана; гауссов и лапласов шум дают
-MSE и MAE как минус логарифм правдоподобия. Классификация: наивная и устойчивая бинарная
-кросс-энтропия на логитах, градиенты по логиту для BCE и для MSE после сигмоиды, softmax и
-кросс-энтропия. Прямые по MSE и по MAE на данных с выбросом — в ``lib.chapters.loss_study_lines``,
-рисунки и панели — в ``lib.figures.loss_study``.
+Наивная и устойчивая бинарная кросс-энтропия на логитах, градиенты по логиту для BCE и для MSE
+после сигмоиды, softmax, log-sum-exp и кросс-энтропия; энтропия, кросс-энтропия H(q, ŷ) и
+расстояние Кульбака — Лейблера; доля ошибок (потеря 0–1). Регрессия — в
+``lib.chapters.loss_study_regression``, рисунки и панели — в ``lib.figures.loss_study``.
 
-Обозначения курса: n — число объектов, ŷ — предсказание, y — правильный ответ,
-z — логит (выход до сигмоиды или softmax), p = σ(z) — предсказанная вероятность, K — число классов.
+Обозначения курса: n — число объектов, y — правильный ответ (метка 0/1 или номер класса
+0, …, K − 1), z — логит (выход до сигмоиды или softmax), ŷ = σ(z) — предсказанная вероятность
+класса 1, ŷ_ik — вероятность класса k для объекта i, K — число классов.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_float_array, check_finite, check_ndim
-from ..activations import log_softmax, sigmoid, softmax
+from .._validate import as_float_array, check_ndim
+from ..activations import sigmoid, softmax
 
 __all__ = [
-    "constant_risk", "best_constant", "gaussian_nll", "laplace_nll",
     "bce_on_probability", "bce_naive", "bce_stable", "bernoulli_nll",
     "grad_logit_bce", "grad_logit_mse_sigmoid", "confident_mistake_run",
     "softmax_naive", "logsumexp", "cross_entropy_indicator", "softmax_ce_grad",
-    "prob_losses", "softmax_panel_values",
+    "entropy", "cross_entropy", "kl_divergence", "zero_one_loss",
 ]
-
-
-# --- regression -----------------------------------------------------------------------
-
-def _vector(y, name: str) -> np.ndarray:
-    y = check_finite(check_ndim(as_float_array(y, name), 1, name, "(n,)"), name)
-    if y.size == 0:
-        raise ValueError(f"{name}: ожидался непустой массив формы (n,), получен пустой")
-    return y
-
-
-def constant_risk(c, y, kind: str = "mse"):
-    """Потери постоянного ответа ŷ_i = c на выборке y (форма (n,)).
-
-    kind="mse": (1/n) Σ (c − y_i)²; kind="mae": (1/n) Σ |c − y_i|. ``c`` — число или массив
-    кандидатов любой формы; возвращает массив той же формы, что и ``c``.
-    """
-    y = _vector(y, "y")
-    c = as_float_array(c, "c")
-    diff = c[..., None] - y
-    if kind == "mse":
-        return np.mean(diff * diff, axis=-1)
-    if kind == "mae":
-        return np.mean(np.abs(diff), axis=-1)
-    raise ValueError(f"constant_risk: kind должен быть 'mse' или 'mae', получено {kind!r}")
-
-
-def best_constant(y, kind: str = "mse") -> float:
-    """Лучший постоянный ответ: среднее ȳ для MSE, медиана для MAE (при чётном n — середина
-    отрезка между двумя средними по порядку значениями; любая точка этого отрезка тоже минимум)."""
-    y = _vector(y, "y")
-    if kind == "mse":
-        return float(np.mean(y))
-    if kind == "mae":
-        return float(np.median(y))
-    raise ValueError(f"best_constant: kind должен быть 'mse' или 'mae', получено {kind!r}")
-
-
-def gaussian_nll(y, y_hat, s: float = 1.0) -> float:
-    """Минус логарифм правдоподобия при шуме N(0, s²): y_i = ŷ_i + ε_i.
-
-    −log Π_i (2πs²)^{−1/2} exp(−(y_i − ŷ_i)²/(2s²)) = (n/2) log(2πs²) + Σ (y_i − ŷ_i)²/(2s²).
-    y, y_hat: формы (n,).
-    """
-    y, y_hat = _vector(y, "y"), _vector(y_hat, "y_hat")
-    _same_length(y, y_hat)
-    if not s > 0:
-        raise ValueError(f"gaussian_nll: масштаб шума s должен быть > 0, получено {s}")
-    r = y - y_hat
-    return float(0.5 * y.size * np.log(2 * np.pi * s * s) + np.sum(r * r) / (2 * s * s))
-
-
-def laplace_nll(y, y_hat, s: float = 1.0) -> float:
-    """Минус логарифм правдоподобия при шуме Лапласа с плотностью e^{−|ε|/s}/(2s):
-
-    n log(2s) + Σ |y_i − ŷ_i| / s. y, y_hat: формы (n,).
-    """
-    y, y_hat = _vector(y, "y"), _vector(y_hat, "y_hat")
-    _same_length(y, y_hat)
-    if not s > 0:
-        raise ValueError(f"laplace_nll: масштаб шума s должен быть > 0, получено {s}")
-    return float(y.size * np.log(2 * s) + np.sum(np.abs(y - y_hat)) / s)
-
-
-def _same_length(x, y):
-    if x.shape != y.shape:
-        raise ValueError(f"формы должны совпадать: получены {x.shape} и {y.shape}")
-
 
 
 # --- binary classification ------------------------------------------------------------
@@ -105,11 +36,11 @@ def _labels01(y, shape, name="y"):
     return y
 
 
-def bernoulli_nll(p, y):
-    """Минус логарифм вероятности метки y ∈ {0, 1} по Бернулли: −log(p^y (1 − p)^{1−y}).
+def bernoulli_nll(y_hat, y):
+    """Минус логарифм вероятности метки y ∈ {0, 1} по Бернулли: −log(ŷ^y (1 − ŷ)^{1−y}).
 
-    Поэлементно; p ∈ (0, 1) и y одной формы."""
-    p = as_float_array(p, "p")
+    Поэлементно; ŷ ∈ (0, 1) (аргумент ``y_hat``) и y одной формы."""
+    p = as_float_array(y_hat, "y_hat")
     y = _labels01(y, p.shape)
     if np.any((p <= 0) | (p >= 1)):
         raise ValueError(
@@ -118,22 +49,22 @@ def bernoulli_nll(p, y):
     return -np.log(p**y * (1 - p) ** (1 - y))
 
 
-def bce_on_probability(p, y):
-    """Бинарная кросс-энтропия поэлементно по вероятности: L = −(y log p + (1 − y) log(1 − p)).
+def bce_on_probability(y_hat, y):
+    """Бинарная кросс-энтропия поэлементно по вероятности: L = −(y log ŷ + (1 − y) log(1 − ŷ)).
 
-    p ∈ (0, 1) и y ∈ {0, 1} одной формы; результат той же формы."""
-    p = as_float_array(p, "p")
+    ŷ ∈ (0, 1) (аргумент ``y_hat``) и y ∈ {0, 1} одной формы; результат той же формы."""
+    p = as_float_array(y_hat, "y_hat")
     y = _labels01(y, p.shape)
     if np.any((p <= 0) | (p >= 1)):
-        raise ValueError(f"bce_on_probability: p должны лежать в (0, 1), получены от {p.min()} до {p.max()}")
+        raise ValueError(f"bce_on_probability: ŷ должны лежать в (0, 1), получены от {p.min()} до {p.max()}")
     return -(y * np.log(p) + (1 - y) * np.log1p(-p))
 
 
 def bce_naive(z, y):
-    """BCE на логитах «в лоб»: p = 1/(1 + e^{−z}), затем −(y log p + (1 − y) log(1 − p)).
+    """BCE на логитах «в лоб»: ŷ = 1/(1 + e^{−z}), затем −(y log ŷ + (1 − y) log(1 − ŷ)).
 
     Поэлементно. Так считать НЕЛЬЗЯ: при z ≲ −710 переполняется e^{−z}, а уже при z ≳ 37
-    p округляется до 1, и log(1 − p) = log 0 даёт inf (или 0·inf = nan при y = 1). Предупреждения
+    ŷ округляется до 1, и log(1 − ŷ) = log 0 даёт inf (или 0·inf = nan при y = 1). Предупреждения
     NumPy подавлены, чтобы показать сам результат — inf и nan.
     """
     z = as_float_array(z, "z")
@@ -155,15 +86,15 @@ def bce_stable(z, y):
 
 
 def grad_logit_bce(z, y):
-    """∂L/∂z для L = BCE(σ(z), y): σ(z) − y = p − y. Поэлементно."""
+    """∂L/∂z для L = BCE(σ(z), y): σ(z) − y = ŷ − y. Поэлементно."""
     z = as_float_array(z, "z")
     return sigmoid(z) - _labels01(y, z.shape)
 
 
 def grad_logit_mse_sigmoid(z, y):
-    """∂L/∂z для L = (σ(z) − y)²: 2(p − y)·p(1 − p), где p = σ(z). Поэлементно.
+    """∂L/∂z для L = (σ(z) − y)²: 2(ŷ − y)·ŷ(1 − ŷ), где ŷ = σ(z). Поэлементно.
 
-    Множитель p(1 − p) = σ′(z) → 0 при |z| → ∞: на уверенной ошибке градиент исчезает."""
+    Множитель ŷ(1 − ŷ) = σ′(z) → 0 при |z| → ∞: на уверенной ошибке градиент исчезает."""
     z = as_float_array(z, "z")
     p = sigmoid(z)
     return 2 * (p - _labels01(y, z.shape)) * p * (1 - p)
@@ -173,7 +104,7 @@ def confident_mistake_run(loss: str, z0: float = -6.0, lr: float = 1.0, steps: i
     """Градиентный спуск по логиту одного объекта с y = 1, начиная с уверенной ошибки z₀ < 0.
 
     loss: "bce" или "mse" (MSE после сигмоиды). Шаг: z ← z − η ∂L/∂z.
-    Возвращает массив вероятностей p_t = σ(z_t), t = 0..steps (форма (steps + 1,)).
+    Возвращает массив вероятностей ŷ_t = σ(z_t), t = 0..steps (форма (steps + 1,)).
     """
     grad = {"bce": grad_logit_bce, "mse": grad_logit_mse_sigmoid}.get(loss)
     if grad is None:
@@ -217,17 +148,17 @@ def softmax_naive(z):
 
 
 def logsumexp(z):
-    """log Σ_k e^{z_k} по последней оси, устойчиво: m + log Σ_k e^{z_k − m}, m = max_k z_k."""
+    """log Σ_k e^{z_k} по последней оси, устойчиво: z_max + log Σ_k e^{z_k − z_max}, z_max = max_k z_k."""
     z = as_float_array(z, "z")
     m = np.max(z, axis=-1, keepdims=True)
     return (m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True)))[..., 0]
 
 
-def cross_entropy_indicator(p, y):
-    """Кросс-энтропия по формуле конспекта: L_i = −Σ_k I{y_i = k} log p_ik, среднее по i.
+def cross_entropy_indicator(y_hat, y):
+    """Кросс-энтропия по формуле конспекта: L_i = −Σ_k 1[y_i = k] log ŷ_ik (k = 0, …, K − 1), среднее по i.
 
-    p: вероятности формы (n, K) (строки в сумме 1); y: целые метки формы (n,)."""
-    p = check_ndim(as_float_array(p, "p"), 2, "p", "(n, K)")
+    y_hat: вероятности ŷ формы (n, K) (строки в сумме 1); y: целые метки формы (n,)."""
+    p = check_ndim(as_float_array(y_hat, "y_hat"), 2, "y_hat", "(n, K)")
     n, k = p.shape
     y = _class_labels(y, n, k)
     indicator = (y[:, None] == np.arange(k)[None, :]).astype(float)
@@ -248,24 +179,43 @@ def softmax_ce_grad(z, y):
     return g / n
 
 
+# --- cross-entropy of distributions, and the 0–1 loss ---------------------------------
 
-# --- values shown by the panels -------------------------------------------------------
-
-def prob_losses(p: float, y: int) -> dict:
-    """BCE и квадрат ошибки (p − y)² для предсказанной вероятности p ∈ (0, 1) и метки y."""
-    p_arr, y_arr = np.array([p], float), np.array([y], float)
-    return {"bce": float(bce_on_probability(p_arr, y_arr)[0]), "mse": float((p - y) ** 2)}
-
+def _distributions(q, name):
+    q = as_float_array(q, name)
+    if q.ndim == 0 or np.any(q < 0) or not np.allclose(q.sum(axis=-1), 1.0, atol=1e-9):
+        raise ValueError(f"{name}: ожидались распределения — неотрицательные числа с суммой 1 по последней оси")
+    return q
 
 
-def softmax_panel_values(z0: float, z1: float, z2: float, y: int) -> dict:
-    """Для трёх логитов (z₀, z₁, z₂) и класса y ∈ {0, 1, 2}: вероятности softmax (форма (3,)),
-    CE = −log p_y и градиент p − onehot(y) (форма (3,))."""
-    if y not in (0, 1, 2):
-        raise ValueError(f"softmax_panel_values: класс y должен быть 0, 1 или 2, получено {y!r}")
-    z = np.array([[z0, z1, z2]], float)
-    p = softmax(z, axis=1)[0]
-    ce = float(-log_softmax(z, axis=1)[0, y])
-    grad = softmax_ce_grad(z, np.array([y]))[0]
-    return {"p": p, "ce": ce, "grad": grad}
+def entropy(q):
+    """Энтропия распределения q по последней оси: H(q) = −Σ_k q_k log q_k (0·log 0 = 0). Форма q без последней оси."""
+    q = _distributions(q, "q")
+    with np.errstate(divide="ignore"):
+        return -np.sum(np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0)), 0.0), axis=-1)
+
+
+def cross_entropy(q, y_hat):
+    """Кросс-энтропия распределений: H(q, ŷ) = −Σ_k q_k log ŷ_k по последней оси (слагаемые с q_k = 0
+    равны 0). q — «правильное» распределение (для метки — one-hot), ŷ — предсказанное; формы одинаковы."""
+    q, p = _distributions(q, "q"), _distributions(y_hat, "y_hat")
+    if q.shape != p.shape:
+        raise ValueError(f"cross_entropy: формы q и ŷ должны совпадать, получены {q.shape} и {p.shape}")
+    with np.errstate(divide="ignore"):
+        logp = np.log(p)
+    return -np.sum(np.where(q > 0, q * logp, 0.0), axis=-1)
+
+
+def kl_divergence(q, y_hat):
+    """Расстояние Кульбака — Лейблера: KL(q ‖ ŷ) = Σ_k q_k log(q_k / ŷ_k) = H(q, ŷ) − H(q) ≥ 0."""
+    return cross_entropy(q, y_hat) - entropy(q)
+
+
+def zero_one_loss(z, y) -> float:
+    """Доля ошибок (потеря 0–1): (1/n) Σ_i 1[argmax_k z_ik ≠ y_i] = 1 − accuracy.
+
+    z: логиты формы (n, K); y: целые метки формы (n,). Кусочно-постоянна по z."""
+    z = _logits2d(z)
+    y = _class_labels(y, *z.shape)
+    return float(np.mean(np.argmax(z, axis=1) != y))
 

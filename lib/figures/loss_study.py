@@ -10,24 +10,41 @@ import numpy as np
 from matplotlib.patches import Patch
 
 from .. import widgets
-from ..chapters.loss_study import (
-    bce_on_probability,
-    grad_logit_bce,
-    grad_logit_mse_sigmoid,
-    prob_losses,
-    softmax_panel_values,
-)
-from ..chapters.loss_study_lines import TRUE_B, TRUE_W, X_BASE, Y_BASE, outlier_fits
+from ..activations import log_softmax, softmax
+from ..chapters.loss_study import bce_on_probability, grad_logit_bce, grad_logit_mse_sigmoid, softmax_ce_grad
+from ..chapters.loss_study_regression import TRUE_B, TRUE_W, X_BASE, Y_BASE, outlier_fits
 
-__all__ = ["plot_logit_gradients"]
+__all__ = ["plot_logit_gradients", "prob_losses", "softmax_panel_values"]
+
+
+def _comma(x: float, digits: int) -> str:
+    """A number for a figure label: Russian decimal comma and a true minus sign."""
+    return f"{x:.{digits}f}".replace(".", ",").replace("-", "−")
+
+
+def prob_losses(p: float, y: int) -> dict:
+    """Значения панели ``ch06.prob_losses``: BCE −log ŷ (при y = 1) или −log(1 − ŷ) (при y = 0) и квадрат
+    ошибки (ŷ − y)² для предсказанной вероятности ŷ = ``p`` ∈ (0, 1) и метки y. Словарь bce, mse."""
+    p_arr, y_arr = np.array([p], float), np.array([y], float)
+    return {"bce": float(bce_on_probability(p_arr, y_arr)[0]), "mse": float((p - y) ** 2)}
+
+
+def softmax_panel_values(z0: float, z1: float, z2: float, y: int) -> dict:
+    """Значения панели ``ch06.softmax`` для логитов (z₀, z₁, z₂) и класса y ∈ {0, 1, 2}: y_hat — вероятности
+    ŷ = softmax(z) (форма (3,)), ce = −log ŷ_y, grad = ŷ − onehot(y) (форма (3,))."""
+    if y not in (0, 1, 2):
+        raise ValueError(f"softmax_panel_values: класс y должен быть 0, 1 или 2, получено {y!r}")
+    z = np.array([[z0, z1, z2]], float)
+    return {"y_hat": softmax(z, axis=1)[0], "ce": float(-log_softmax(z, axis=1)[0, y]),
+            "grad": softmax_ce_grad(z, np.array([y]))[0]}
 
 
 def plot_logit_gradients(ax, y: int = 1, lim: float = 8.0):
     """Рисует ∂L/∂z для BCE и для MSE после сигмоиды при правильном ответе y (0 или 1)."""
     z = np.linspace(-lim, lim, 401)
     yy = np.full_like(z, float(y))
-    ax.plot(z, grad_logit_bce(z, yy), lw=2, label="BCE: p − y")
-    ax.plot(z, grad_logit_mse_sigmoid(z, yy), lw=2, label="MSE после σ: 2(p − y)·p(1 − p)")
+    ax.plot(z, grad_logit_bce(z, yy), lw=2, label="BCE: ŷ − y")
+    ax.plot(z, grad_logit_mse_sigmoid(z, yy), lw=2, label="MSE после σ: 2(ŷ − y)·ŷ(1 − ŷ)")
     ax.axhline(0, color="0.6", lw=0.8)
     side = (-lim, -2.0) if y == 1 else (2.0, lim)
     ax.axvspan(*side, color="C3", alpha=0.08, label="уверенная ошибка")
@@ -50,10 +67,10 @@ def _setup_prob_losses(fig, p: float) -> dict:
     for y, ls_ in ((1, "-"), (0, "--")):
         yy = np.full_like(_P_GRID, float(y))
         ax.plot(_P_GRID, bce_on_probability(_P_GRID, yy), color="C0", ls=ls_, lw=2, label=f"BCE, y = {y}")
-        ax.plot(_P_GRID, (_P_GRID - y) ** 2, color="C1", ls=ls_, lw=2, label=f"(p − y)², y = {y}")
+        ax.plot(_P_GRID, (_P_GRID - y) ** 2, color="C1", ls=ls_, lw=2, label=f"(ŷ − y)², y = {y}")
         points.append(ax.plot([p, p], [0.0, 0.0], "o", color="0.15", ms=5)[0])
     marker = ax.axvline(p, color="0.5", lw=0.8, ls=":")
-    ax.set_xlabel("предсказанная вероятность p")
+    ax.set_xlabel("предсказанная вероятность ŷ")
     ax.set_ylabel("потеря L")
     ax.set_ylim(0, 5.5)
     ax.set_xlim(0, 1)
@@ -69,16 +86,16 @@ def _update_prob_losses(state: dict, p: float) -> list:
     for i, y in enumerate((1, 0)):
         v = prob_losses(p, y)
         state["points"][i].set_data([p, p], [v["bce"], v["mse"]])
-        state["texts"][2 * i].set_text(f"BCE, y = {y}: {v['bce']:.3f}")
-        state["texts"][2 * i + 1].set_text(f"(p − y)², y = {y}: {v['mse']:.3f}")
+        state["texts"][2 * i].set_text(f"BCE, y = {y}: {_comma(v['bce'], 3)}")
+        state["texts"][2 * i + 1].set_text(f"(ŷ − y)², y = {y}: {_comma(v['mse'], 3)}")
     state["marker"].set_xdata([p, p])
     return [*state["points"], state["marker"], state["legend"]]
 
 
 widgets.register(widgets.Panel(
     key="ch06.prob_losses",
-    title="Потеря при предсказанной вероятности p: бинарная кросс-энтропия и квадрат ошибки",
-    controls=(widgets.FloatSlider("p", "p", 0.01, 0.99, 0.01, 0.7),),
+    title="Потеря при предсказанной вероятности ŷ: бинарная кросс-энтропия и квадрат ошибки",
+    controls=(widgets.FloatSlider("p", "ŷ", 0.01, 0.99, 0.01, 0.7),),
     setup=_setup_prob_losses,
     update=_update_prob_losses,
     figsize=(6.0, 3.2),
@@ -91,7 +108,7 @@ _OUTLIER_GRID = np.array([0.0, 10.0])
 
 
 def _fit_label(name: str, w: float, b: float) -> str:
-    return f"{name}: ω = {w:.2f}, b = {b:.2f}".replace("-", "−")
+    return f"{name}: ω = {_comma(w, 2)}, b = {_comma(b, 2)}"
 
 
 def _setup_outlier(fig, x_out: float, size: float) -> dict:
@@ -152,7 +169,7 @@ def _setup_softmax(fig, z0: float, z1: float, z2: float, y: int) -> dict:
     ax.set_yticks([-1.0, -0.5, 0.0, 0.5, 1.0])
     ax.set_xticks(k, ["класс 0", "класс 1", "класс 2"])
     title = ax.set_title("", fontsize=10)
-    handles = [Patch(color="C0", label="p_k"), Patch(color="C1", label="p_y (класс y)"),
+    handles = [Patch(color="C0", label="ŷ_k"), Patch(color="C1", label="ŷ_y (класс y)"),
                Patch(color="0.55", label="∂L/∂z_k")]
     ax.legend(handles=handles, fontsize=8, loc="upper center", ncol=3)
     ax.grid(alpha=0.3, axis="y")
@@ -163,12 +180,12 @@ def _setup_softmax(fig, z0: float, z1: float, z2: float, y: int) -> dict:
 def _update_softmax(state: dict, z0: float, z1: float, z2: float, y: int) -> list:
     v = softmax_panel_values(z0, z1, z2, y)
     for j in range(3):
-        state["probs"][j].set_height(v["p"][j])
+        state["probs"][j].set_height(v["y_hat"][j])
         state["probs"][j].set_facecolor("C1" if j == y else "C0")
         state["grads"][j].set_height(v["grad"][j])
-        state["labels"][j].set_y(v["p"][j] + 0.03)
-        state["labels"][j].set_text(f"{v['p'][j]:.2f}")
-    state["title"].set_text(f"кросс-энтропия CE = −log p_y = {v['ce']:.3f}")
+        state["labels"][j].set_y(v["y_hat"][j] + 0.03)
+        state["labels"][j].set_text(_comma(v["y_hat"][j], 2))
+    state["title"].set_text(f"кросс-энтропия CE = −log ŷ_y = {_comma(v['ce'], 3)}")
     return [*state["probs"], *state["grads"], state["zero"], *state["labels"], state["title"]]
 
 
