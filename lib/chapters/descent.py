@@ -1,4 +1,4 @@
-"""Градиентный спуск (глава 3): функции потерь на плоскости, траектории спуска, панели.
+"""Градиентный спуск (глава 3): модельные функции потерь и траектории спуска.
 
 Шаг градиентного спуска: θ_t = θ_{t−1} − η ∇L(θ_{t−1}) — градиент берётся в точке, где
 мы стоим сейчас. Две модельные функции потерь параметра θ ∈ R^2:
@@ -7,7 +7,10 @@
   спуск сходится к минимуму θ* = 0 при любом старте тогда и только тогда, когда
   0 < η < 2/λ_max(A);
 * невыпуклая L(θ) = (θ₁² − 1)² + (θ₂² − 1)² + c₁θ₁ + c₂θ₂ с четырьмя локальными минимумами
-  разной глубины: куда придёт спуск, зависит от точки старта.
+  разной глубины и четырьмя седловыми точками: куда придёт спуск, зависит от точки старта.
+
+Опыты с настоящей сетью (гессиан потери по всем параметрам) — в ``lib.chapters.descent_network``,
+панели со слайдерами — в ``lib.figures.descent``.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ import numpy as np
 
 from .._validate import as_float_array, check_finite
 
-__all__ = ["Quadratic", "NonConvex", "QUADRATICS", "NONCONVEX", "descent", "implicit_descent",
+__all__ = ["Quadratic", "NonConvex", "QUADRATICS", "NONCONVEX", "descent", "final_points", "implicit_descent",
            "losses_along", "contraction_factor", "directional_derivative", "descent_until",
-           "momentum_descent", "nearest_minimum"]
+           "momentum_descent", "nearest_minimum", "steps_to_shrink"]
 
 
 def _check_lr(lr, where: str) -> float:
@@ -45,8 +48,9 @@ def _check_point(theta, p: int, name: str = "theta0") -> np.ndarray:
 class Quadratic:
     """Квадратичная функция потерь L(θ) = ½ θᵀAθ, её градиент ∇L(θ) = Aθ и гессиан A.
 
-    A: симметричная положительно определённая матрица формы (p, p). Минимум — θ* = 0,
-    L(θ*) = 0. Методы ``loss`` и ``grad`` принимают θ формы (p,) или массив точек (..., p).
+    A: симметричная положительно определённая матрица формы (P, P). Минимум — θ* = 0,
+    L(θ*) = 0. Методы ``loss`` и ``grad`` принимают θ формы (P,) или массив точек (..., P).
+    ``eigenvalues`` — собственные значения λ по возрастанию, ``condition_number`` — κ = λ_max/λ_min.
     """
 
     def __init__(self, A, name: str = ""):
@@ -79,6 +83,11 @@ class Quadratic:
         return float(self.eigenvalues[0])
 
     @property
+    def condition_number(self) -> float:
+        """Число обусловленности κ = λ_max / λ_min ≥ 1."""
+        return self.lambda_max / self.lambda_min
+
+    @property
     def max_stable_lr(self) -> float:
         """Граница устойчивости 2/λ_max: спуск сходится при любом старте ⇔ 0 < η < 2/λ_max."""
         return 2.0 / self.lambda_max
@@ -103,10 +112,13 @@ class Quadratic:
 class NonConvex:
     """Невыпуклая функция L(θ) = (θ₁² − 1)² + (θ₂² − 1)² + c₁θ₁ + c₂θ₂ на плоскости.
 
-    При |c| < 8/(3√3) у каждого слагаемого (t² − 1)² + ct два минимума (около t = ±1), а у
-    суммы — четыре локальных минимума разной глубины, седловые точки и максимум около нуля.
-    ∇L(θ) = (4θ₁(θ₁² − 1) + c₁, 4θ₂(θ₂² − 1) + c₂). ``minima`` — массив (4, 2), отсортированный
-    по значению L (первый — глобальный минимум).
+    При |c| < 8/(3√3) у каждого слагаемого (ϑ² − 1)² + cϑ три критические точки — корни
+    4ϑ³ − 4ϑ + c = 0: два минимума (около ϑ = ±1) и между ними максимум ϑ⁰ (``middle``, форма (2,)).
+    У суммы девять критических точек: четыре локальных минимума разной глубины, четыре седловые
+    точки (одна координата — ϑ⁰, другая — минимум) и максимум (ϑ₁⁰, ϑ₂⁰) около нуля.
+    ∇L(θ) = (4θ₁(θ₁² − 1) + c₁, 4θ₂(θ₂² − 1) + c₂), гессиан diag(12θ₁² − 4, 12θ₂² − 4).
+    ``minima`` и ``saddles`` — массивы (4, 2), отсортированные по значению L (``minima[0]`` —
+    глобальный минимум).
     """
 
     def __init__(self, c1: float = 0.3, c2: float = 0.15):
@@ -118,6 +130,10 @@ class NonConvex:
         # outer roots of each cubic are the minima of (t² − 1)² + ct; the middle one is a maximum
         mins = np.array([[r1, r2] for r1 in roots[0][[0, 2]] for r2 in roots[1][[0, 2]]])
         self.minima = mins[np.argsort(self.loss(mins))]
+        self.middle = np.array([roots[0][1], roots[1][1]])
+        sad = np.array([[self.middle[0], r] for r in roots[1][[0, 2]]]
+                       + [[r, self.middle[1]] for r in roots[0][[0, 2]]])
+        self.saddles = sad[np.argsort(self.loss(sad))]
         self.dim = 2
 
     def loss(self, theta):
@@ -173,6 +189,22 @@ def descent(grad, theta0, lr: float, steps: int, blowup: float = 1e6) -> np.ndar
     return np.array(out)
 
 
+def final_points(grad, starts, lr: float, steps: int) -> np.ndarray:
+    """Точки θ_steps спуска сразу из многих стартов: массив (k, p) стартов → массив (k, p).
+
+    grad должна принимать массив точек (..., p) (так устроены ``Quadratic`` и ``NonConvex``);
+    каждая строка делает ровно те же шаги θ_t = θ_{t−1} − η ∇L(θ_{t−1}), что и ``descent``.
+    """
+    lr = _check_lr(lr, "final_points")
+    steps = _check_steps(steps, "final_points")
+    theta = check_finite(as_float_array(starts, "starts"), "starts")
+    if theta.ndim != 2:
+        raise ValueError(f"final_points: старты — массив формы (k, p), получен массив формы {theta.shape}")
+    for _ in range(steps):
+        theta = theta - lr * np.asarray(grad(theta), dtype=float)
+    return theta
+
+
 def implicit_descent(A, theta0, lr: float, steps: int) -> np.ndarray:
     """Формула конспекта θ_t = θ_{t−1} − η ∇L(θ_t) для L = ½θᵀAθ, решённая относительно θ_t.
 
@@ -193,9 +225,11 @@ def implicit_descent(A, theta0, lr: float, steps: int) -> np.ndarray:
 
 
 def contraction_factor(A, lr: float) -> float:
-    """Спектральный радиус ρ(I − ηA) = max_i |1 − ηλ_i|: ошибка θ_t − θ* ведёт себя как ρ^t.
+    """Множитель сжатия ρ(η) = max_i |1 − ηλ_i| — норма матрицы шага I − ηA.
 
-    Спуск на L = ½θᵀAθ сходится при любом старте ⇔ ρ < 1 ⇔ 0 < η < 2/λ_max.
+    На каждом шаге ‖θ_t − θ*‖ ≤ ρ ‖θ_{t−1} − θ*‖, с равенством для старта вдоль собственного
+    вектора, на котором достигается максимум. Спуск на L = ½θᵀAθ сходится при любом старте
+    ⇔ ρ < 1 ⇔ 0 < η < 2/λ_max.
     """
     q = A if isinstance(A, Quadratic) else Quadratic(A)
     lr = _check_lr(lr, "contraction_factor")
@@ -241,14 +275,15 @@ def descent_until(grad, theta0, lr: float, tol: float, max_steps: int = 10_000):
 
 
 def momentum_descent(grad, theta0, lr: float, momentum: float, steps: int) -> np.ndarray:
-    """Спуск с моментом, как ``lib.optim.SGD(momentum=μ)`` и ``torch.optim.SGD``.
+    """Спуск с импульсом, как ``lib.optim.SGD(momentum=β)`` и ``torch.optim.SGD``.
 
-    v_t = μ v_{t−1} + ∇L(θ_{t−1}) (v_0 = 0), θ_t = θ_{t−1} − η v_t. Возвращает (steps + 1, p).
+    v_t = β v_{t−1} + ∇L(θ_{t−1}) (v_0 = 0), θ_t = θ_{t−1} − η v_t; β = ``momentum``.
+    Возвращает массив (steps + 1, p).
     """
     lr = _check_lr(lr, "momentum_descent")
     steps = _check_steps(steps, "momentum_descent")
     if not 0 <= momentum < 1:
-        raise ValueError(f"momentum_descent: момент μ должен лежать в [0, 1), получено {momentum}")
+        raise ValueError(f"momentum_descent: коэффициент импульса β должен лежать в [0, 1), получено {momentum}")
     theta = as_float_array(theta0, "theta0").copy()
     v = np.zeros_like(theta)
     out = [theta.copy()]
@@ -264,3 +299,15 @@ def nearest_minimum(point, minima) -> tuple[int, float]:
     d = np.linalg.norm(np.asarray(minima) - np.asarray(point), axis=1)
     i = int(np.argmin(d))
     return i, float(d[i])
+
+
+def steps_to_shrink(trajectory, factor: float, center=None) -> int:
+    """Первый шаг t, на котором ‖θ_t − θ*‖ < ‖θ_0 − θ*‖ / factor; −1, если такого нет.
+
+    trajectory: массив (k + 1, p); center: θ* формы (p,) (по умолчанию 0).
+    """
+    traj = np.asarray(trajectory, dtype=float)
+    c = np.zeros(traj.shape[1]) if center is None else np.asarray(center, dtype=float)
+    norms = np.linalg.norm(traj - c, axis=1)
+    hit = np.flatnonzero(norms < norms[0] / factor)
+    return int(hit[0]) if hit.size else -1
