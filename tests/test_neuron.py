@@ -1,12 +1,14 @@
-"""lib.neuron (chapter 1): the formulas and the slider computations over a grid of slider values."""
+"""lib.chapters.neuron and lib.figures.neuron (chapter 1): the formulas and the slider computations over a grid of slider values."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lib import neuron, widgets
+from lib import widgets
 from lib.activations import sigmoid
+from lib.chapters import neuron
+from lib.figures import neuron as neuron_fig  # noqa: F401  (registers the chapter 1 panels)
 
 RNG = np.random.default_rng(7)
 
