@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from .. import widgets
 from ..activations import log_softmax, softmax
@@ -20,6 +21,14 @@ __all__ = ["plot_logit_gradients", "prob_losses", "softmax_panel_values"]
 def _comma(x: float, digits: int) -> str:
     """A number for a figure label: Russian decimal comma and a true minus sign."""
     return f"{x:.{digits}f}".replace(".", ",").replace("-", "−")
+
+
+def _comma_ticks(ax, x: bool = True) -> None:
+    """Tick labels with a Russian decimal comma and a true minus sign (on the x axis too unless x=False)."""
+    fmt = FuncFormatter(lambda v, _pos: f"{v:g}".replace(".", ",").replace("-", "−"))
+    if x:
+        ax.xaxis.set_major_formatter(fmt)
+    ax.yaxis.set_major_formatter(fmt)
 
 
 def prob_losses(p: float, y: int) -> dict:
@@ -53,6 +62,7 @@ def plot_logit_gradients(ax, y: int = 1, lim: float = 8.0):
     ax.set_title(f"Градиент по логиту при y = {y}", fontsize=10)
     ax.legend(fontsize=8, loc="lower right" if y == 1 else "upper left")
     ax.grid(alpha=0.3)
+    _comma_ticks(ax)
     return ax
 
 
@@ -78,6 +88,7 @@ def _setup_prob_losses(fig, p: float) -> dict:
     ax.set_yticks([0, 1, 2, 3, 4, 5])
     legend = ax.legend(fontsize=8, loc="upper center", ncol=2)
     ax.grid(alpha=0.3)
+    _comma_ticks(ax)
     # legend entries in the order of the curves: BCE y=1, MSE y=1, BCE y=0, MSE y=0
     return {"points": points, "marker": marker, "legend": legend, "texts": legend.get_texts()}
 
@@ -128,6 +139,7 @@ def _setup_outlier(fig, x_out: float, size: float) -> dict:
     ax.set_ylabel("y")
     legend = ax.legend(fontsize=7, loc="upper left", ncol=2)
     ax.grid(alpha=0.3)
+    _comma_ticks(ax)
     texts = legend.get_texts()
     return {"fits": fits, "data": data, "outlier": outlier, "legend": legend, "texts": (texts[1], texts[2])}
 
@@ -169,10 +181,11 @@ def _setup_softmax(fig, z0: float, z1: float, z2: float, y: int) -> dict:
     ax.set_yticks([-1.0, -0.5, 0.0, 0.5, 1.0])
     ax.set_xticks(k, ["класс 0", "класс 1", "класс 2"])
     title = ax.set_title("", fontsize=10)
-    handles = [Patch(color="C0", label="ŷ_k"), Patch(color="C1", label="ŷ_y (класс y)"),
-               Patch(color="0.55", label="∂L/∂z_k")]
+    handles = [Patch(color="C0", label=r"$\hat y_k$"), Patch(color="C1", label=r"$\hat y_y$ (класс y)"),
+               Patch(color="0.55", label=r"$\partial L / \partial z_k$")]
     ax.legend(handles=handles, fontsize=8, loc="upper center", ncol=3)
     ax.grid(alpha=0.3, axis="y")
+    _comma_ticks(ax, x=False)
     ax.set_axisbelow(True)          # the bars move and are drawn over the still grid
     return {"probs": list(probs), "grads": list(grads), "labels": labels, "zero": zero, "title": title}
 
@@ -185,7 +198,7 @@ def _update_softmax(state: dict, z0: float, z1: float, z2: float, y: int) -> lis
         state["grads"][j].set_height(v["grad"][j])
         state["labels"][j].set_y(v["y_hat"][j] + 0.03)
         state["labels"][j].set_text(_comma(v["y_hat"][j], 2))
-    state["title"].set_text(f"кросс-энтропия CE = −log ŷ_y = {_comma(v['ce'], 3)}")
+    state["title"].set_text(f"кросс-энтропия $-\\log \\hat y_y$ = {_comma(v['ce'], 3)}")
     return [*state["probs"], *state["grads"], state["zero"], *state["labels"], state["title"]]
 
 
