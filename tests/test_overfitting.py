@@ -42,21 +42,28 @@ def test_mlp_structure_and_same_initial_weights_for_every_p():
     np.testing.assert_allclose(dropped(X), plain(X))       # in eval mode dropout is the identity
 
 
-def test_weight_decay_adds_lambda_theta_and_shrinks_the_step():
+def test_weight_decay_adds_gamma_theta_and_shrinks_the_step():
+    # the chapter's L2 step is lib.optim.SGD(weight_decay=γ): g = ∇L + γθ, θ ← θ − ηg
     theta = nn.Parameter(np.array([2.0, -4.0]))
-    theta.grad = np.array([0.5, 0.5])
-    overfitting.add_weight_decay([theta], 0.1)
-    np.testing.assert_allclose(theta.grad, [0.5 + 0.2, 0.5 - 0.4])
-    opt = SGD([theta], lr=0.5)
+    opt = SGD([theta], lr=0.5, weight_decay=0.1)
     opt.zero_grad()
-    overfitting.add_weight_decay([theta], 0.1)
-    opt.step()
+    opt.step()                                              # ∇L = 0: only the decay acts
     np.testing.assert_allclose(theta.data, (1 - 0.05) * np.array([2.0, -4.0]))
-    before = theta.grad.copy()
-    overfitting.add_weight_decay([theta], 0.0)
-    np.testing.assert_array_equal(theta.grad, before)
-    with pytest.raises(ValueError, match="≥ 0"):
-        overfitting.add_weight_decay([theta], -1.0)
+    theta.grad = np.array([0.5, 0.5])
+    before = theta.data.copy()
+    opt.step()
+    np.testing.assert_allclose(theta.data, before - 0.5 * (np.array([0.5, 0.5]) + 0.1 * before))
+    with pytest.raises(ValueError, match="weight_decay"):
+        SGD([theta], lr=0.5, weight_decay=-1.0)
+
+
+def test_split_parameters_puts_every_weight_and_bias_once():
+    model = overfitting.make_mlp(p=0.2)
+    weights, biases = overfitting.split_parameters(model)
+    named = dict(model.named_parameters())
+    assert len(weights) + len(biases) == len(named)
+    assert all(q.data.ndim == 2 for q in weights) and all(q.data.ndim == 1 for q in biases)
+    assert {id(q) for q in weights + biases} == {id(q) for q in named.values()}
 
 
 def test_early_stopping_on_known_sequences():

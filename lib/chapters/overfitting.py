@@ -1,12 +1,14 @@
 """Переобучение и dropout (глава 7): данные, сеть, обучение, эксперименты.
 
 Переобучение — это когда ошибка на обучающей выборке продолжает падать, а на валидационной
-(новых объектах того же распределения) перестаёт падать или растёт: сеть запоминает шум.
+(новых объектах того же распределения) перестаёт падать или растёт: сеть подгоняется под шум.
 
-Dropout (``lib.nn.Dropout``): при обучении каждый выход слоя обнуляется с вероятностью p,
-а сохранённые умножаются на 1/(1 − p), так что E[y] = x; при применении (``model.eval()``)
-слой ничего не меняет. L2-регуляризация (weight decay) добавляет к потере (λ/2)·‖θ‖², то есть
-к градиенту — λθ. Ранняя остановка возвращает веса той эпохи, где валидационная ошибка минимальна.
+Dropout (``lib.nn.Dropout``): при обучении каждый выход слоя обнуляется с вероятностью p
+(свой жребий у каждого объекта батча), а сохранённые умножаются на 1/(1 − p), так что среднее
+не меняется; при применении (``model.eval()``) слой ничего не меняет. L2-регуляризация
+(weight decay) добавляет к потере (γ/2)·‖θ‖², то есть к градиенту — γθ. Ранняя остановка
+возвращает веса той записи, где валидационная ошибка минимальна; оценивают её на тестовой.
+Рисунки и панели главы — в ``lib.figures.overfitting``.
 """
 
 from __future__ import annotations
@@ -21,19 +23,21 @@ from ..dropout import Dropout
 from ..layers import Linear, ReLU, Sequential
 from ..losses import MSELoss
 from ..optim import SGD
+from ..training import evaluate
 
 __all__ = [
-    "target", "make_data", "make_mlp", "add_weight_decay", "train", "run", "gap_experiment",
+    "target", "make_data", "make_mlp", "split_parameters", "train", "run", "gap_experiment",
     "early_stopping", "mc_average", "thinned_masks",
-    "D", "NOISE", "N_TRAIN", "N_VAL", "H", "EPOCHS", "LR", "MOMENTUM", "RECORD_EVERY",
+    "least_squares_train_mse", "gaussian_posterior_mean", "lipschitz_bound",
+    "D", "NOISE", "N_TRAIN", "N_VAL", "N_TEST", "H", "EPOCHS", "LR", "MOMENTUM", "RECORD_EVERY",
 ]
 
 #: Число признаков: ответ зависит только от первого, остальные два — чистый шум.
 D = 3
-#: Стандартное отклонение шума в ответах; NOISE² = 0.09 — наименьшая достижимая MSE.
+#: Стандартное отклонение s шума в ответах; s² = 0.09 — ожидаемая MSE истинной зависимости на новых объектах.
 NOISE = 0.3
-#: Размеры обучающей и валидационной выборок.
-N_TRAIN, N_VAL = 40, 500
+#: Размеры обучающей, валидационной (по ней выбирают) и тестовой (ею только оценивают) выборок.
+N_TRAIN, N_VAL, N_TEST = 40, 500, 500
 #: Ширина скрытых слоёв «широкой» сети, число эпох, шаг, момент, как часто записывать потери.
 H, EPOCHS, LR, MOMENTUM, RECORD_EVERY = 64, 500, 0.025, 0.9, 20
 
@@ -62,7 +66,7 @@ def target(X):
 
 
 def make_data(n: int, d: int = D, noise: float = NOISE, rng=0):
-    """Маленькая зашумлённая регрессия: x ~ U[−1, 1]^d, y = sin(π x₁) + ε, ε ~ N(0, noise²).
+    """Маленькая зашумлённая регрессия: x ~ U[−1, 1]^d, y = sin(π x₁) + ξ, ξ ~ N(0, s²), s = noise.
 
     Возвращает X формы (n, d) и y формы (n, 1). Признаки x₂, …, x_d ни на что не влияют:
     сеть, которая на них опирается, подгоняется под шум.
@@ -93,67 +97,76 @@ def make_mlp(d: int = D, hidden: int = H, p: float = 0.0, rng=0) -> Sequential:
     return Sequential(*layers)
 
 
-def add_weight_decay(parameters, weight_decay: float) -> None:
-    """L2-регуляризация: к потере прибавляется (λ/2)·Σ‖θ‖², поэтому к градиенту — λθ.
+def split_parameters(model) -> tuple[list, list]:
+    """Параметры сети двумя списками: веса W всех слоёв и смещения b всех слоёв.
 
-    Вызывается после ``backward`` и до ``optimizer.step()``: θ.grad += λ·θ для каждого
-    параметра (в ``torch.optim.SGD`` то же делает аргумент ``weight_decay``).
+    Нужен, чтобы штрафовать только веса: SGD(weights, weight_decay=γ) и SGD(biases) без штрафа.
     """
-    weight_decay = _check_nonnegative(weight_decay, "weight_decay")
-    if weight_decay == 0.0:
-        return
-    for param in parameters:
-        param.grad += weight_decay * param.data
+    named = list(model.named_parameters())
+    biases = [q for name, q in named if name.rsplit(".", 1)[-1] == "b"]
+    return [q for name, q in named if name.rsplit(".", 1)[-1] != "b"], biases
 
 
 def train(model, X, y, X_val, y_val, epochs: int = EPOCHS, lr: float = LR, momentum: float = MOMENTUM,
-          weight_decay: float = 0.0, record_every: int = RECORD_EVERY) -> dict:
-    """Обучает ``model`` полным батчем (MSE, SGD с моментом) и записывает потери.
+          weight_decay: float = 0.0, record_every: int = RECORD_EVERY, decay_biases: bool = True,
+          X_test=None, y_test=None) -> dict:
+    """Обучает ``model`` полным батчем: MSE, SGD с импульсом β и L2-регуляризацией γ.
 
-    Каждые ``record_every`` эпох потери на обучающей (X, y) и валидационной (X_val, y_val)
-    выборках считаются в режиме применения (``model.eval()``, dropout выключен).
-    Возвращает словарь: 'epoch' (номера эпох), 'train_loss', 'val_loss' — массивы одной длины.
+    Шаг: g = ∇L(θ) + γθ, v ← βv + g, θ ← θ − ηv (``lib.optim.SGD``); при
+    ``decay_biases=False`` штраф γθ получают только веса W, смещения b — нет.
+    Каждые ``record_every`` эпох потери на обучающей (X, y), валидационной (X_val, y_val) и,
+    если дана, тестовой (X_test, y_test) выборках считает ``lib.training.evaluate`` в режиме
+    применения (``model.eval()``, dropout выключен), потом модель возвращается в ``train()``.
+    Возвращает словарь массивов одной длины: 'epoch', 'train_loss', 'val_loss' (и 'test_loss').
     """
     epochs = check_positive_int(epochs, "epochs")
     record_every = check_positive_int(record_every, "record_every")
+    weight_decay = _check_nonnegative(weight_decay, "weight_decay")
     loss_fn = MSELoss()
-    optimizer = SGD(model.parameters(), lr=lr, momentum=momentum)
-    record = {"epoch": [], "train_loss": [], "val_loss": []}
+    weights, biases = split_parameters(model)
+    optimizers = [SGD(weights, lr=lr, momentum=momentum, weight_decay=weight_decay),
+                  SGD(biases, lr=lr, momentum=momentum, weight_decay=weight_decay if decay_biases else 0.0)]
+    sets = {"train": (X, y), "val": (X_val, y_val)}
+    if X_test is not None:
+        sets["test"] = (X_test, y_test)
+    record = {"epoch": [], **{f"{k}_loss": [] for k in sets}}
     model.train()
     for epoch in range(1, epochs + 1):
         loss_fn(model(X), y)
-        optimizer.zero_grad()
+        for opt in optimizers:
+            opt.zero_grad()
         model.backward(loss_fn.backward())
-        add_weight_decay(model.parameters(), weight_decay)
-        optimizer.step()
+        for opt in optimizers:
+            opt.step()
         if epoch % record_every == 0 or epoch == epochs:
-            model.eval()
             record["epoch"].append(epoch)
-            record["train_loss"].append(loss_fn(model(X), y))
-            record["val_loss"].append(loss_fn(model(X_val), y_val))
-            model.train()
+            for k, (A, t) in sets.items():
+                record[f"{k}_loss"].append(evaluate(model, loss_fn, A, t)[0])   # eval() inside
     model.eval()
     return {k: np.array(v) for k, v in record.items()}
 
 
-@functools.lru_cache(maxsize=128)
-def _run_cached(p, hidden, weight_decay, seed, epochs, n_train):
+@functools.lru_cache(maxsize=256)
+def _run_cached(p, hidden, weight_decay, seed, epochs, n_train, decay_biases):
     X, y = make_data(n_train, rng=seed)
     X_val, y_val = make_data(N_VAL, rng=1000 + seed)
+    X_test, y_test = make_data(N_TEST, rng=2000 + seed)
     model = make_mlp(D, hidden, p, rng=seed)
-    history = train(model, X, y, X_val, y_val, epochs=epochs, weight_decay=weight_decay)
+    history = train(model, X, y, X_val, y_val, epochs=epochs, weight_decay=weight_decay,
+                    decay_biases=decay_biases, X_test=X_test, y_test=y_test)
     for v in history.values():
         v.flags.writeable = False
     return model, history
 
 
 def run(p: float = 0.0, hidden: int = H, weight_decay: float = 0.0, seed: int = 0,
-        epochs: int = EPOCHS, n_train: int = N_TRAIN):
-    """Один опыт главы: данные с зерном ``seed``, сеть ``make_mlp(D, hidden, p)``, обучение.
+        epochs: int = EPOCHS, n_train: int = N_TRAIN, decay_biases: bool = True):
+    """Один опыт главы: данные с зерном ``seed``, сеть ``make_mlp(D, hidden, p)``, обучение ``train``.
 
-    Обучающая выборка — ``make_data(n_train, rng=seed)``, валидационная —
-    ``make_data(N_VAL, rng=1000 + seed)``. Результат кэшируется (одни и те же параметры
-    не обучаются дважды). Возвращает (model, history), history — как у ``train``.
+    Выборки: обучающая ``make_data(n_train, rng=seed)``, валидационная
+    ``make_data(N_VAL, rng=1000 + seed)`` (по ней выбирают), тестовая
+    ``make_data(N_TEST, rng=2000 + seed)`` (ею только оценивают). Результат кэшируется.
+    Возвращает (model, history), history — как у ``train``, с ключом 'test_loss'.
     """
     p = _check_probability(p)
     weight_decay = _check_nonnegative(weight_decay, "weight_decay")
@@ -161,26 +174,27 @@ def run(p: float = 0.0, hidden: int = H, weight_decay: float = 0.0, seed: int = 
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"run: зерно seed должно быть целым ≥ 0, получено {seed!r}")
     return _run_cached(round(p, 10), hidden, round(weight_decay, 12), int(seed),
-                       check_positive_int(epochs, "epochs"), check_positive_int(n_train, "n_train"))
+                       check_positive_int(epochs, "epochs"), check_positive_int(n_train, "n_train"),
+                       bool(decay_biases))
 
 
 def gap_experiment(ps, seeds, weight_decay: float = 0.0, hidden: int = H) -> dict:
     """Потери после обучения для каждого p из ``ps`` и каждого зерна из ``seeds``.
 
-    Возвращает словарь массивов формы (len(ps), len(seeds)): 'train', 'val' — итоговые
+    Возвращает словарь массивов формы (len(ps), len(seeds)): 'train', 'val', 'test' — итоговые
     потери, 'gap' = val − train — разрыв между валидационной и обучающей ошибкой.
     """
     ps, seeds = list(ps), list(seeds)
     if not ps or not seeds:
         raise ValueError(f"gap_experiment: нужны непустые списки p и зёрен, получено {len(ps)} и {len(seeds)}")
-    train_loss = np.empty((len(ps), len(seeds)))
-    val_loss = np.empty_like(train_loss)
+    out = {k: np.empty((len(ps), len(seeds))) for k in ("train", "val", "test")}
     for i, p in enumerate(ps):
         for j, seed in enumerate(seeds):
-            _, hist = run(p, hidden=hidden, weight_decay=weight_decay, seed=seed)
-            train_loss[i, j] = hist["train_loss"][-1]
-            val_loss[i, j] = hist["val_loss"][-1]
-    return {"train": train_loss, "val": val_loss, "gap": val_loss - train_loss}
+            hist = run(p, hidden=hidden, weight_decay=weight_decay, seed=seed)[1]
+            for k in out:
+                out[k][i, j] = hist[f"{k}_loss"][-1]
+    out["gap"] = out["val"] - out["train"]
+    return out
 
 
 def early_stopping(val_loss, patience: int = 3) -> tuple[int, int]:
@@ -238,3 +252,45 @@ def thinned_masks(layer_sizes, p: float, seed: int = 0) -> list:
     masks += [gen.random(s) >= p for s in sizes[1:-1]]
     masks.append(np.ones(sizes[-1], dtype=bool))
     return masks
+
+
+def least_squares_train_mse(n: int, k: int, noise: float = NOISE, reps: int = 2000, rng=0):
+    """Обучающая MSE правильной модели: МНК по k признакам, среди которых есть истинный.
+
+    Для каждого из ``reps`` повторов: x ~ U[−1, 1]^D, y = sin(π x₁) + ξ, ξ ~ N(0, s²), s = noise;
+    признаки — первые k столбцов из (sin(π x₁), 1, x₁, …, x_D), k ≤ D + 2 ≤ n. Теория:
+    RSS/s² ~ χ²(n − k), поэтому E[MSE] = s²(1 − k/n) < s². Возвращает вектор MSE формы (reps,).
+    """
+    n, k, reps = check_positive_int(n, "n"), check_positive_int(k, "k"), check_positive_int(reps, "reps")
+    if k > min(D + 2, n):
+        raise ValueError(f"least_squares_train_mse: нужно k ≤ {min(D + 2, n)}, получено k = {k}")
+    gen = as_generator(rng)
+    out = np.empty(reps)
+    for r in range(reps):
+        X, y = make_data(n, noise=noise, rng=gen)
+        A = np.column_stack([target(X), np.ones(n), X])[:, :k]
+        coef = np.linalg.lstsq(A, y, rcond=None)[0]
+        out[r] = np.mean((A @ coef - y) ** 2)
+    return out
+
+
+def gaussian_posterior_mean(A, y, noise: float, prior_std: float):
+    """MAP (= среднее апостериорного) линейной модели y = Aθ + ξ, ξ ~ N(0, s²), θ ~ N(0, τ² I).
+
+    θ_MAP = (AᵀA + (s²/τ²) I)⁻¹ Aᵀy — то же, что минимум MSE + (γ/2)‖θ‖² при γ = 2s²/(nτ²).
+    A: (n, P), y: (n, 1); s = noise, τ = prior_std. Возвращает θ формы (P, 1).
+    """
+    A, y = as_float_array(A, "A"), as_float_array(y, "y")
+    prior_std = _check_nonnegative(prior_std, "prior_std")
+    if prior_std == 0:
+        raise ValueError("gaussian_posterior_mean: prior_std должно быть > 0")
+    ratio = _check_nonnegative(noise, "noise") ** 2 / prior_std**2
+    return np.linalg.solve(A.T @ A + ratio * np.eye(A.shape[1]), A.T @ y)
+
+
+def lipschitz_bound(model) -> float:
+    """Верхняя оценка константы Липшица сети Linear/ReLU/Dropout в режиме eval: ∏_ℓ ‖W_ℓ‖₂.
+
+    ReLU 1-липшицева, поэтому ‖f(x) − f(x′)‖ ≤ ∏_ℓ ‖W_ℓ‖₂ · ‖x − x′‖ (‖·‖₂ — спектральная норма).
+    """
+    return float(np.prod([np.linalg.norm(layer.W.data, 2) for layer in model if isinstance(layer, Linear)]))

@@ -11,14 +11,20 @@ import numpy as np
 from .. import widgets
 from ..chapters.overfitting import NOISE, D, run, thinned_masks
 
-__all__ = ["draw_network", "draw_curves", "NETWORK_SIZES", "WEIGHT_DECAYS"]
+__all__ = ["draw_network", "draw_curves", "NETWORK_SIZES", "NETWORK_SNAPSHOTS", "WEIGHT_DECAYS"]
+
+
+def _comma(text: str) -> str:
+    """Russian number format in figure labels: decimal comma."""
+    return text.replace(".", ",")
 
 
 def draw_network(ax, layer_sizes, masks=None) -> None:
     """Рисует полносвязную сеть: кружки — нейроны, линии — веса.
 
     Выключенные нейроны (False в ``masks``) серые и зачёркнуты, их связи не рисуются:
-    так выглядит одна «тонкая» сеть, которую dropout обучает на данном шаге.
+    так выглядит «тонкая» сеть, через которую проходит один объект батча на одном шаге
+    (у других объектов того же батча маски свои).
     """
     sizes = list(layer_sizes)
     if masks is None:
@@ -78,6 +84,8 @@ def _set_network_masks(state: dict, masks) -> list:
 
 #: Сеть на рисунке: 3 входа, два скрытых слоя по 8 нейронов, 1 выход.
 NETWORK_SIZES = (D, 8, 8, 1)
+#: Положения панели для статичного рисунка: при p = 0,1 выбрана типичная маска (1–2 выключенных).
+NETWORK_SNAPSHOTS = ({"p": 0.1, "seed": 1}, {"p": 0.5, "seed": 0}, {"p": 0.5, "seed": 1}, {"p": 0.8, "seed": 2})
 
 
 def _setup_network_panel(fig, p: float, seed: int) -> dict:
@@ -91,14 +99,14 @@ def _update_network_panel(state: dict, p: float, seed: int) -> list:
     masks = thinned_masks(NETWORK_SIZES, p, seed)
     hidden = np.concatenate(masks[1:-1])
     artists = _set_network_masks(state, masks)
-    state["title"].set_text(f"выключено {int((~hidden).sum())} из {hidden.size} скрытых "
-                            f"(в среднем {p * hidden.size:.1f})")
+    state["title"].set_text(_comma(f"выключено {int((~hidden).sum())} из {hidden.size} скрытых "
+                                   f"(в среднем {p * hidden.size:.1f})"))
     return [*artists, state["title"]]
 
 
 widgets.register(widgets.Panel(
     key="ch07.network",
-    title="Dropout: одна «тонкая» сеть — серые нейроны выключены на этом шаге обучения",
+    title="Dropout: «тонкая» сеть одного объекта на одном шаге — серые нейроны для него выключены",
     controls=(
         widgets.FloatSlider("p", "p", 0.0, 0.9, 0.05, 0.5),
         widgets.IntSlider("seed", "выборка маски", 0, 20, 1, 0),
@@ -106,17 +114,17 @@ widgets.register(widgets.Panel(
     setup=_setup_network_panel,
     update=_update_network_panel,
     figsize=(5.0, 3.4),
-    snapshots=({"p": 0.1, "seed": 0}, {"p": 0.5, "seed": 0}, {"p": 0.5, "seed": 1}, {"p": 0.8, "seed": 2}),
+    snapshots=NETWORK_SNAPSHOTS,
     snapshot_figsize=(4.0, 2.8),
     snapshot_cols=2,
 ))
 
-#: Значения λ для панели с кривыми обучения.
-WEIGHT_DECAYS = (("0", 0.0), ("0.001", 0.001), ("0.01", 0.01), ("0.03", 0.03))
+#: Значения γ для панели с кривыми обучения.
+WEIGHT_DECAYS = (("0", 0.0), ("0,001", 0.001), ("0,01", 0.01), ("0,03", 0.03))
 
 
 def draw_curves(ax, p: float, weight_decay: float = 0.0, seed: int = 0, baseline: bool = True) -> dict:
-    """Кривые обучающей и валидационной потери опыта ``run(p, weight_decay=λ, seed)``.
+    """Кривые обучающей и валидационной потери опыта ``run(p, weight_decay=γ, seed)``.
 
     Пунктиром — та же сеть без регуляризации (если ``baseline``); точка — лучшая эпоха
     по валидации (там остановила бы ранняя остановка). Возвращает history опыта.
@@ -132,7 +140,7 @@ def draw_curves(ax, p: float, weight_decay: float = 0.0, seed: int = 0, baseline
     ax.plot(hist["epoch"], hist["val_loss"], color="C3", lw=2, label="валидационная выборка")
     best = int(np.argmin(hist["val_loss"]))
     ax.plot(hist["epoch"][best], hist["val_loss"][best], "o", color="C3", ms=6)
-    ax.axhline(NOISE**2, color="0.5", lw=0.8, ls=":", label="шум σ² = 0.09")
+    ax.axhline(NOISE**2, color="0.5", lw=0.8, ls=":", label=_comma(f"шум s² = {NOISE**2:.2f}"))
     ax.set_ylim(0.0, 0.5)
     ax.set_xlabel("эпоха")
     ax.set_ylabel("MSE")
@@ -144,16 +152,16 @@ def _draw_curves_panel(fig, p: float, weight_decay: float):
     ax = fig.add_subplot(1, 1, 1)
     hist = draw_curves(ax, p, weight_decay)
     gap = hist["val_loss"][-1] - hist["train_loss"][-1]
-    ax.set_title(f"разрыв после {hist['epoch'][-1]} эпох: {gap:.3f}", fontsize=9)
+    ax.set_title(_comma(f"разрыв после {hist['epoch'][-1]} эпох: {gap:.3f}"), fontsize=9)
     ax.legend(fontsize=7, loc="upper right")
 
 
 widgets.register(widgets.Panel(
     key="ch07.curves",
-    title="Кривые обучения широкой сети: dropout p и L2-регуляризация λ (пересчёт обучает сеть заново)",
+    title="Кривые обучения широкой сети: dropout p и L2-регуляризация γ (пересчёт обучает сеть заново)",
     controls=(
-        widgets.FloatSlider("p", "p", 0.0, 0.5, 0.1, 0.2),
-        widgets.Dropdown("weight_decay", "λ (weight decay)", WEIGHT_DECAYS, 0.0),
+        widgets.FloatSlider("p", "p", 0.0, 0.8, 0.1, 0.2),
+        widgets.Dropdown("weight_decay", "γ (weight decay)", WEIGHT_DECAYS, 0.0),
     ),
     draw=_draw_curves_panel,
     figsize=(6.0, 3.6),
