@@ -135,12 +135,18 @@ def leaky_relu_grad(z, negative_slope: float = 0.01):
     return np.where(z > 0, 1.0, a)
 
 
-_erf = np.frompyfunc(math.erf, 1, 1)
+# math.erfc element by element: numpy has no erf of its own, and scipy is not a dependency
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 
 def _normal_cdf(z):
-    """Φ(z) = (1 + erf(z/√2)) / 2 — функция распределения N(0, 1); erf из ``math`` точна до ulp."""
-    return 0.5 * (1.0 + np.asarray(_erf(z / np.sqrt(2.0)), dtype=np.float64))
+    """Φ(z) = erfc(−z/√2) / 2 — функция распределения N(0, 1).
+
+    Через erfc, а не (1 + erf(z/√2)) / 2: при z ≲ −8,3 сумма 1 + erf(z/√2) ≈ 1 − 1 теряет все
+    цифры и обращается в 0, а erfc хвоста Φ(z) ≈ φ(z)/|z| считается с полной относительной
+    точностью (до множителя ~z² от округления аргумента z/√2).
+    """
+    return 0.5 * _erfc(-z / np.sqrt(2.0))
 
 
 def gelu(z, approximate: str = "none"):

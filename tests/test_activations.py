@@ -80,3 +80,24 @@ def test_derivatives_keep_relative_precision_in_saturation():
     np.testing.assert_allclose(A.tanh_grad(z), 1.0 / np.cosh(z) ** 2, rtol=1e-14)
     np.testing.assert_allclose(A.sigmoid_grad(z), 1.0 / (4.0 * np.cosh(z / 2) ** 2), rtol=1e-14)
     assert np.all(A.sigmoid_grad(z) > 0) and np.all(A.tanh_grad(z) > 0)
+
+
+def test_gelu_keeps_relative_precision_in_the_left_tail():
+    """Φ(z) from erfc: (1 + erf(z/√2))/2 would cancel to exactly 0 for z ≲ −8.3."""
+    import math
+
+    z = np.array([-8.3, -10.0, -20.0, -30.0])
+    reference = np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in z])
+    # Φ to 30 digits (mpmath.ncdf), an independent check of math.erfc itself
+    exact = np.array([5.20556974489025402457516576653e-17, 7.6198530241605260659733432516e-24,
+                      2.75362411860623369507562278086e-89])
+    # rounding z/√2 costs a relative error of about z²·eps in erfc: 400 · 2.2e-16 ≈ 1e-13 at z = −20
+    np.testing.assert_allclose(reference[:3], exact, rtol=1e-13)
+    np.testing.assert_allclose(A.gelu(z), z * reference, rtol=1e-15)
+    assert np.all(A.gelu(z) < 0)                     # a tiny negative number, not zero
+    # GELU′(z) = Φ(z) + zφ(z): the two terms differ in size, so the tail keeps its precision too
+    phi = np.exp(-0.5 * z**2) / math.sqrt(2.0 * math.pi)
+    np.testing.assert_allclose(A.gelu_grad(z), reference + z * phi, rtol=1e-14)
+    assert np.all(A.gelu_grad(z) < 0)
+    # scalars, empty arrays and shapes still work
+    assert A.gelu(np.zeros((0, 3))).shape == (0, 3) and float(A.gelu(-10.0)) == float(-10.0 * reference[1])
