@@ -218,3 +218,55 @@ def test_solution_is_hidden_until_clicked(site, browser):
         assert body.is_visible()
     finally:
         visit.close()
+
+
+CHAPTER_PAGES = [d for d in PAGES if re.match(r"chapters/0\d_", d)]
+
+
+@pytest.mark.parametrize("doc", CHAPTER_PAGES)
+def test_self_check_questions_answer_in_the_book(site, browser, doc):
+    """One choice and one numeric question per chapter, answered with the mouse and the keyboard."""
+    from lib import quiz
+    from lib.quizzes import QUESTIONS, load_all
+
+    load_all()
+    visit = Visit(browser, site, f"{doc}.html")
+    page = visit.page
+    try:
+        num = doc.split("/")[1][:2]
+        keys = notebook_calls(ROOT / f"{doc}.ipynb", "ask")
+        assert keys, f"{doc}: нет вопросов"
+        choice = next(k for k in keys if isinstance(QUESTIONS[k], quiz.Single))
+        numeric = next(k for k in keys if isinstance(QUESTIONS[k], quiz.Numeric))
+        assert choice.startswith(f"ch{num}.")
+        box = page.locator("#quiz-" + choice.replace(".", "-"))
+        if "$" in QUESTIONS[choice].question + "".join(o.text for o in QUESTIONS[choice].options):
+            assert box.locator("mjx-container").count() > 0, f"{choice}: формулы вопроса не отрисованы"
+        options = QUESTIONS[choice].options
+        wrong = next(i for i, o in enumerate(options) if not o.correct)
+        right = next(i for i, o in enumerate(options) if o.correct)
+        for i, verdict in ((wrong, "❌ Пока нет."), (right, "✅ Верно.")):
+            box.locator("fieldset input").nth(i).check()
+            box.locator("button").click()
+            assert box.locator(".cq-verdict").inner_text() == verdict
+            assert box.locator(f'[data-why="{i}"]').is_visible(), f"{choice}: не видно объяснения варианта {i}"
+        q = QUESTIONS[numeric]
+        field = page.locator("#quiz-" + numeric.replace(".", "-") + " input[type=text]")
+        for value, verdict in ((q.answer + 0.5 * q.tol, "✅ Верно."), (q.answer + 10 * q.tol + 1, "❌ Пока нет.")):
+            field.fill(f"{value:.10g}".replace(".", ","))
+            field.press("Enter")
+            assert page.locator("#quiz-" + numeric.replace(".", "-") + " .cq-verdict").inner_text() == verdict
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
+def test_the_book_has_a_favicon(site, browser):
+    visit = Visit(browser, site, "intro.html")
+    try:
+        href = visit.page.locator("link[rel~=icon]").first.get_attribute("href")
+        assert href and href.endswith("favicon.svg")
+        status = visit.page.evaluate("h => fetch(h).then(r => r.status)", href)
+        assert status == 200
+    finally:
+        visit.close()
