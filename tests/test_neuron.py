@@ -76,3 +76,32 @@ def test_errors_name_the_shapes():
         neuron.layer(np.ones((5, 3)), np.ones((4, 3)), np.ones(3))
     with pytest.raises(ValueError, match="столбцов"):
         neuron.layer(np.ones((5, 3)), np.ones((3, 4)), np.ones(3))
+
+
+def test_step1d_snapshots_keep_the_step_in_place():
+    centers = [neuron.step_center(s["w"], s["b"]) for s in widgets.get("ch01.step1d").snapshots]
+    assert len(set(centers)) == 1
+
+
+@pytest.mark.parametrize("scale", [1.0, 10.0])
+def test_distance_exercise_answers(scale):
+    # exercise «Где нейрон уверен»: distance 1 from the origin, the 0.9 level at ln 9 / ‖ω‖
+    w, b = scale * np.array([3.0, 4.0]), scale * -5.0
+    assert np.isclose(abs(b) / np.linalg.norm(w), 1.0)
+    s = np.log(9) / np.linalg.norm(w)
+    point = (-b / (w @ w)) * w + s * w / np.linalg.norm(w)
+    assert np.isclose(neuron.neuron(point, w, b), 0.9)
+    assert np.isclose(s, np.log(9) / (5 * scale))
+
+
+def test_symmetry_exercise_answers():
+    # exercise «Симметрия и производная сигмоиды»: σ' = σ(1 − σ), the largest slope 1/4 at z = 0
+    from lib.activations import sigmoid_grad
+    from lib.gradcheck import numerical_gradient
+
+    zs = np.linspace(-8, 8, 33)
+    numeric = np.array([numerical_gradient(lambda v: float(sigmoid(v[0])), np.array([z0]))[0] for z0 in zs])
+    np.testing.assert_allclose(numeric, sigmoid(zs) * (1 - sigmoid(zs)), atol=1e-9)
+    np.testing.assert_allclose(sigmoid_grad(zs), numeric, atol=1e-9)
+    np.testing.assert_allclose(sigmoid(-zs), 1 - sigmoid(zs), atol=1e-15)
+    assert sigmoid_grad(0.0) == 0.25 and np.all(sigmoid_grad(zs[zs != 0]) < 0.25)

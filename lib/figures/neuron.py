@@ -117,6 +117,6 @@ widgets.register(widgets.Panel(
     setup=_setup_step1d,
     update=_update_step1d,
     figsize=(6.0, 3.0),
-    snapshots=({"w": 1.0, "b": 0.0}, {"w": 3.0, "b": -3.0}, {"w": 10.0, "b": -10.0}),
+    snapshots=({"w": 1.0, "b": -1.0}, {"w": 3.0, "b": -3.0}, {"w": 10.0, "b": -10.0}),
     snapshot_figsize=(6.0, 2.4),
 ))
