@@ -1,19 +1,20 @@
-"""Универсальная аппроксимация (глава 2): конструкция «ступеньки и горбы», её оценка ошибки,
-обучение той же сети градиентным спуском.
-Рисунки и панели со слайдерами — в ``lib.figures.approximation``.
+"""Универсальная аппроксимация (глава 2): конструкция «ступеньки и горбы», её оценка ошибки и
+обучение той же сети градиентным спуском. Рисунки и панели — в ``lib.figures.approximation``,
+роль сдвигов, скорость Баррона и глубина — в ``lib.chapters.approximation_beyond``.
 
 Сеть с одним скрытым слоем из H нейронов и без выходного сдвига, как в теореме Цыбенко:
 
-    y(x) = Σ_h α_h σ(x ω_h + b_h) = σ(xW + b) α,   W ∈ R^{d×H}, b ∈ R^H, α ∈ R^H.
+    ŷ(x) = Σ_h α_h σ(x ω_h + b_h) = σ(xW + b) α,   W ∈ R^{d×H}, b ∈ R^H, α ∈ R^H.
 
 Конструкция для d = 1 и непрерывной f на [0, 1]: отрезок режется на H кусков
-[a_{j−1}, a_j], a_j = j/H, с серединами c_j = (j − 1/2)/H и значениями v_j = f(c_j).
+[u_{j−1}, u_j], u_j = j/H, с серединами c_j = (j − 1/2)/H и значениями v_j = f(c_j).
 Ступенчатая функция S(x) = v_j на куске j записывается суммой ступенек
-S(x) = v_1 + Σ_{j=1}^{H−1} (v_{j+1} − v_j)·[x ≥ a_j], а каждая ступенька заменяется крутой
-сигмоидой σ(k(x − a_j)). Константу v_1 даёт нейрон с весом ω = 0 и большим сдвигом b₀:
-σ(0·x + b₀) ≈ 1. Итого ровно H нейронов. Для L-липшицевой f (глава 2, предложение)
+S(x) = v_1 + Σ_{j=1}^{H−1} (v_{j+1} − v_j)·𝟙[x ≥ u_j], а каждая ступенька заменяется крутой
+сигмоидой σ(ω(x − u_j)) с весом (крутизной) ω. Константу v_1 даёт нейрон с весом 0 и
+сдвигом 0: σ(0) = 1/2, так что выходной вес 2v_1 даёт ровно v_1. Итого ровно H нейронов.
+Для M-липшицевой f (глава 2, предложение)
 
-    sup |y − f| ≤ L/(2H) + (L/H)/(e^{k/(2H)} − 1) + |v_1| σ(−b₀).
+    sup |ŷ − f| ≤ M/(2H) + (M/H)/(e^{ω/(2H)} − 1).
 """
 
 from __future__ import annotations
@@ -32,21 +33,18 @@ from ..losses import MSELoss
 from ..optim import SGD
 
 __all__ = [
-    "Target", "TARGETS", "get_target", "ramp", "bump", "step_network", "network", "bumps",
+    "Target", "TARGETS", "get_target", "ramp", "bump", "midpoint_values", "step_network", "network", "bumps",
     "error_bound", "plan", "sup_error", "loglog_slope", "error_curve", "neurons_needed",
-    "train_network", "tower_parts", "DEFAULT_BIAS_ON",
+    "train_network", "tower_parts",
 ]
-
-#: Сдвиг b₀ «всегда включённого» нейрона σ(0·x + b₀) ≈ 1, дающего константу (σ(−30) ≈ 1e−13).
-DEFAULT_BIAS_ON = 30.0
 
 
 # --- target functions -------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Target:
-    """Целевая функция на [0, 1]: ключ, подпись, сама функция и её константа Липшица L
-    (sup |f′|, посчитанный аналитически)."""
+    """Целевая функция на [0, 1]: ключ, подпись, сама функция и её константа Липшица M
+    (sup |f′|, посчитанный аналитически; в коде — ``lipschitz``)."""
 
     key: str
     label: str
@@ -78,49 +76,58 @@ def ramp(z):
     return np.maximum(z + 0.5, 0.0) - np.maximum(z - 0.5, 0.0)
 
 
-def bump(x, a: float, b: float, k: float):
-    """Горб из двух сигмоид: σ(k(x − a)) − σ(k(x − b)), приближение индикатора [a, b] при k → ∞.
+def bump(x, u1: float, u2: float, w: float):
+    """Горб из двух сигмоид: σ(ω(x − u₁)) − σ(ω(x − u₂)), приближение индикатора [u₁, u₂] при ω → ∞.
 
-    x: массив любой формы; a < b: края горба; k > 0: крутизна. Форма ответа — как у x.
+    x: массив любой формы; u1 < u2: края горба; w = ω > 0: крутизна. Форма ответа — как у x.
     """
     x = as_float_array(x, "x")
-    if not a < b:
-        raise ValueError(f"bump: левый край a должен быть меньше правого b, получено a = {a}, b = {b}")
-    if not k > 0:
-        raise ValueError(f"bump: крутизна k должна быть > 0, получено k = {k}")
-    return sigmoid(k * (x - a)) - sigmoid(k * (x - b))
+    if not u1 < u2:
+        raise ValueError(f"bump: левый край u1 должен быть меньше правого u2, получено u1 = {u1}, u2 = {u2}")
+    if not w > 0:
+        raise ValueError(f"bump: крутизна w должна быть > 0, получено w = {w}")
+    return sigmoid(w * (x - u1)) - sigmoid(w * (x - u2))
 
 
-def _check_hk(H, k):
+def _check_hw(H, w):
     H = check_positive_int(H, "H")
-    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (np.isfinite(k) and k > 0):
-        raise ValueError(f"крутизна k должна быть конечным числом > 0, получено {k!r}")
-    return H, float(k)
+    if isinstance(w, bool) or not isinstance(w, numbers.Real) or not (np.isfinite(w) and w > 0):
+        raise ValueError(f"крутизна w должна быть конечным числом > 0, получено {w!r}")
+    return H, float(w)
 
 
-def step_network(f: Callable, H: int, k: float, bias_on: float = DEFAULT_BIAS_ON):
+def midpoint_values(f: Callable, H: int) -> np.ndarray:
+    """Значения v_j = f(c_j) в серединах кусков c_j = (j − 1/2)/H, j = 1 … H; форма (H,)."""
+    H = check_positive_int(H, "H")
+    v = check_finite(as_float_array(f((np.arange(1, H + 1) - 0.5) / H), "f(c)"), "f(c)")
+    if v.shape != (H,):
+        raise ValueError(f"f должна возвращать массив формы (H,) = ({H},), получено {v.shape}")
+    return v
+
+
+def step_network(f: Callable, H: int, w: float, activation=sigmoid):
     """Веса сети из H нейронов, приближающей f на [0, 1] суммой ступенек.
 
-    Нейрон 0: ω = 0, b = b₀ (bias_on), α = v_1 — константа v_1 σ(b₀) ≈ v_1.
-    Нейрон j = 1 … H−1: ω = k, b = −k a_j, α = v_{j+1} − v_j — ступенька в точке a_j = j/H.
-    Здесь v_j = f(c_j), c_j = (j − 1/2)/H.
+    Нейрон 0: ω = 0, b = 0, α = v_1/σ(0) — ровно константа v_1 (для логистической σ(0) = 1/2).
+    Нейрон j = 1 … H−1: ω = w, b = −w u_j, α = v_{j+1} − v_j — ступенька в точке u_j = j/H.
+    Здесь v_j = f(c_j), c_j = (j − 1/2)/H; activation — σ, для которой строится сеть.
 
     Возвращает (W, b, alpha) форм (1, H), (H,), (H,) — как у слоя Linear(1, H) и выходных весов.
     """
-    H, k = _check_hk(H, k)
-    centers = (np.arange(1, H + 1) - 0.5) / H
-    v = check_finite(as_float_array(f(centers), "f(c)"), "f(c)")
-    if v.shape != (H,):
-        raise ValueError(f"step_network: f должна возвращать массив формы (H,) = ({H},), получено {v.shape}")
+    H, w = _check_hw(H, w)
+    v = midpoint_values(f, H)
+    s0 = float(activation(np.zeros(1))[0])
+    if s0 == 0.0:
+        raise ValueError("step_network: σ(0) = 0, нейрон с нулевыми весом и сдвигом не даст константу")
     edges = np.arange(1, H) / H
-    W = np.concatenate([[0.0], np.full(H - 1, k)])[None, :]
-    b = np.concatenate([[float(bias_on)], -k * edges])
-    alpha = np.concatenate([[v[0]], np.diff(v)])
+    W = np.concatenate([[0.0], np.full(H - 1, w)])[None, :]
+    b = np.concatenate([[0.0], -w * edges])
+    alpha = np.concatenate([[v[0] / s0], np.diff(v)])
     return W, b, alpha
 
 
 def network(X, W, b, alpha, activation=sigmoid):
-    """Ответ сети с одним скрытым слоем без выходного сдвига: y = σ(XW + b) α.
+    """Ответ сети с одним скрытым слоем без выходного сдвига: ŷ = σ(XW + b) α.
 
     X: батч формы (n, d) или, при d = 1, вектор точек формы (n,); W: (d, H); b: (H,);
     alpha: (H,). Возвращает массив формы (n,).
@@ -137,61 +144,57 @@ def network(X, W, b, alpha, activation=sigmoid):
     return activation(X @ W + b) @ alpha
 
 
-def bumps(x, f: Callable, H: int, k: float, bias_on: float = DEFAULT_BIAS_ON):
+def bumps(x, f: Callable, H: int, w: float):
     """Отдельные горбы конструкции: массив формы (H, n), строка j — v_j·(s_{j−1}(x) − s_j(x)),
-    где s_j(x) = σ(k(x − a_j)) для 1 ≤ j ≤ H−1, s_0 = σ(b₀) ≈ 1 («ступенька на −∞») и s_H = 0.
-    Сумма строк в точности равна ответу ``network`` сети ``step_network`` (суммирование по частям).
+    где s_j(x) = σ(ω(x − u_j)) для 1 ≤ j ≤ H−1, s_0 = 1 (нейрон-константа, «ступенька на −∞»)
+    и s_H = 0. Сумма строк в точности равна ответу ``network`` сети ``step_network``
+    (суммирование по частям).
     """
-    H, k = _check_hk(H, k)
+    H, w = _check_hw(H, w)
     x = as_float_array(x, "x")
     if x.ndim != 1:
         raise ValueError(f"bumps: x — вектор точек формы (n,), получена форма {x.shape}")
-    v = as_float_array(f((np.arange(1, H + 1) - 0.5) / H), "f(c)")
+    v = midpoint_values(f, H)
     edges = np.arange(1, H) / H
     s = np.empty((H + 1, x.size))
-    s[0] = sigmoid(float(bias_on))
-    s[1:H] = sigmoid(k * (x[None, :] - edges[:, None]))
+    s[0] = 1.0
+    s[1:H] = sigmoid(w * (x[None, :] - edges[:, None]))
     s[H] = 0.0
     return v[:, None] * (s[:-1] - s[1:])
 
 
 # --- error analysis ---------------------------------------------------------------------
 
-def error_bound(H: int, k: float, L: float, v1: float = 0.0, bias_on: float = DEFAULT_BIAS_ON) -> float:
-    """Оценка sup |y − f| конструкции ``step_network`` для L-липшицевой f:
+def error_bound(H: int, w: float, M: float) -> float:
+    """Оценка sup |ŷ − f| конструкции ``step_network`` для M-липшицевой f:
 
-        L/(2H) + (L/H)·e^{−t}/(1 − e^{−t}) + |v_1| σ(−b₀),   t = k/(2H).
+        M/(2H) + (M/H)·e^{−t}/(1 − e^{−t}),   t = ω/(2H).
 
     Первое слагаемое — ступенчатая функция по серединам кусков, второе — «хвосты» всех
-    несоседних сигмоид (геометрическая прогрессия), третье — неидеальная константа.
+    несоседних сигмоид (геометрическая прогрессия). Константа в конструкции точная.
     """
-    H, k = _check_hk(H, k)
-    if not L >= 0:
-        raise ValueError(f"error_bound: константа Липшица L должна быть ≥ 0, получено {L}")
-    t = k / (2 * H)
-    tail = (L / H) * math.exp(-t) / (-math.expm1(-t))
-    return L / (2 * H) + tail + abs(v1) * float(sigmoid(-float(bias_on)))
+    H, w = _check_hw(H, w)
+    if not M >= 0:
+        raise ValueError(f"error_bound: константа Липшица M должна быть ≥ 0, получено {M}")
+    t = w / (2 * H)
+    return M / (2 * H) + (M / H) * math.exp(-t) / (-math.expm1(-t))
 
 
 def plan(eps: float, target: Target):
-    """Число нейронов H, крутизна k и сдвиг b₀, при которых ``error_bound`` ≤ ε.
+    """Число нейронов H и крутизна ω, при которых ``error_bound`` ≤ ε.
 
-    Бюджет ε/2 + ε/4 + ε/4: H = ⌈L/ε⌉ (тогда L/(2H) ≤ ε/2), t = ln(1 + 4L/(Hε)) и k = 2Ht
-    (хвост ≤ ε/4), b₀ = max(ln(4|v_1|/ε), 0) (константа ≤ ε/4, так как σ(−b₀) < e^{−b₀}).
-    Возвращает (H, k, b₀).
+    Бюджет ε/2 + ε/2: H = ⌈M/ε⌉ (тогда M/(2H) ≤ ε/2), t = ln(1 + 2M/(Hε)) и ω = 2Ht
+    (хвосты (M/H)/(e^t − 1) ≤ ε/2). Возвращает (H, ω).
     """
     if not (eps > 0):
         raise ValueError(f"plan: точность ε должна быть > 0, получено {eps}")
-    L = target.lipschitz
-    H = max(1, math.ceil(L / eps))
-    k = 2 * H * math.log1p(4 * L / (H * eps))
-    v1 = abs(float(target.f(0.5 / H)))
-    b0 = max(math.log(4 * v1 / eps), 0.0) if v1 > 0 else 0.0
-    return H, k, b0
+    M = target.lipschitz
+    H = max(1, math.ceil(M / eps))
+    return H, 2 * H * math.log1p(2 * M / (H * eps))
 
 
 def sup_error(f: Callable, W, b, alpha, grid, activation=sigmoid) -> float:
-    """max |y(x) − f(x)| по точкам сетки grid (вектор формы (n,)) — равномерная норма на сетке."""
+    """max |ŷ(x) − f(x)| по точкам сетки grid (вектор формы (n,)) — равномерная норма на сетке."""
     grid = as_float_array(grid, "grid")
     out = np.empty(grid.size)
     for start in range(0, grid.size, 4096):          # chunks keep the (n, H) matrix small
@@ -211,8 +214,8 @@ def loglog_slope(Hs, errors) -> float:
 
 
 def error_curve(target: Target, Hs, steepness_per_neuron: float = 60.0, grid_points: int = 4001):
-    """Равномерная ошибка конструкции для каждого H из Hs при k = κH (κ = steepness_per_neuron:
-    ширина перехода — постоянная доля длины куска, хвосты ~ e^{−κ/2} ничтожны).
+    """Равномерная ошибка конструкции для каждого H из Hs при ω = 60H (60 = steepness_per_neuron:
+    ширина перехода — постоянная доля длины куска, хвосты ~ e^{−30} ничтожны).
     Возвращает массив ошибок формы (len(Hs),)."""
     grid = np.linspace(0.0, 1.0, grid_points)
     errs = []
@@ -224,7 +227,7 @@ def error_curve(target: Target, Hs, steepness_per_neuron: float = 60.0, grid_poi
 
 def neurons_needed(target: Target, err: float, steepness_per_neuron: float = 60.0,
                    grid_points: int = 4001, H_max: int = 100000) -> int:
-    """Наименьшее H, при котором конструкция (k = κH) даёт на сетке sup-ошибку ≤ err.
+    """Наименьшее H, при котором конструкция (ω = steepness_per_neuron·H) даёт на сетке sup-ошибку ≤ err.
     Удвоение H, затем бисекция (ошибка конструкции убывает с H почти монотонно)."""
     if not err > 0:
         raise ValueError(f"neurons_needed: ошибка err должна быть > 0, получено {err}")
@@ -250,12 +253,12 @@ def neurons_needed(target: Target, err: float, steepness_per_neuron: float = 60.
 
 def train_network(target: Target, H: int, steps: int = 2000, lr: float = 0.2, momentum: float = 0.9,
                   n: int = 101, rng=0, init_scale: float = 12.0):
-    """Обучает сеть y = σ(xW + b) α (без выходного сдвига) полным градиентным спуском по MSE
+    """Обучает сеть ŷ = σ(xW + b) α (без выходного сдвига) полным градиентным спуском по MSE
     на n равноотстоящих точках [0, 1].
 
-    Начало: ω_h ~ U(−s, s), центры ступенек c_h ~ U(0, 1), b_h = −ω_h c_h (s = init_scale),
-    α ~ U(−1/√H, 1/√H). Оптимизатор — lib.optim.SGD с моментом; выходной сдвиг Linear
-    обнулён и не обучается (в теореме его нет).
+    Начало: ω_h ~ U(−12, 12) (12 = init_scale), точки перехода ступенек x_h ~ U(0, 1) и
+    b_h = −ω_h x_h; α — как в Linear(H, 1), U(−1/√H, 1/√H). Оптимизатор — lib.optim.SGD с
+    моментом; выходной сдвиг Linear обнулён и не обучается (в теореме его нет).
     Возвращает (model, losses): Sequential(Linear(1, H), Sigmoid(), Linear(H, 1)) и список
     значений MSE по шагам.
     """
@@ -283,14 +286,15 @@ def train_network(target: Target, H: int, steps: int = 2000, lr: float = 0.2, mo
 
 # --- d = 2: towers (picture) --------------------------------------------------------------
 
-def tower_parts(n: int = 81, k: float = 40.0, lo: float = 0.4, hi: float = 0.6, threshold_k: float = 30.0):
+def tower_parts(n: int = 81, w: float = 40.0, lo: float = 0.4, hi: float = 0.6, threshold_w: float = 30.0):
     """Башня над квадратом [lo, hi]² в [0, 1]² по Нильсену.
 
-    B(x₁, x₂) = bump(x₁) + bump(x₂) — «крест» высотой ≈ 2 в центре и ≈ 1 на рукавах (четыре
-    нейрона скрытого слоя); T = σ(K(B − 3/2)) — башня: нейрон второго слоя с порогом 3/2.
-    Возвращает (x, B, T): сетка x формы (n,) и массивы B, T формы (n, n) (строка — x₂).
+    χ(x₁, x₂) = горб(x₁) + горб(x₂) — «крест» высотой ≈ 2 в центре и ≈ 1 на рукавах (четыре
+    нейрона скрытого слоя, крутизна w); T = σ(ω′(χ − 3/2)) — башня: нейрон второго слоя с
+    порогом 3/2 и крутизной ω′ = threshold_w.
+    Возвращает (x, χ, T): сетка x формы (n,) и массивы χ, T формы (n, n) (строка — x₂).
     """
     x = np.linspace(0.0, 1.0, n)
-    b1 = bump(x, lo, hi, k)
-    B = b1[None, :] + b1[:, None]
-    return x, B, sigmoid(threshold_k * (B - 1.5))
+    b1 = bump(x, lo, hi, w)
+    cross = b1[None, :] + b1[:, None]
+    return x, cross, sigmoid(threshold_w * (cross - 1.5))
