@@ -12,6 +12,8 @@ from . import register
 CE_HALF = float(CrossEntropyLoss()(np.zeros((1, 2)), np.array([0])))
 K = 10
 CE_UNIFORM = float(CrossEntropyLoss()(np.zeros((1, K)), np.array([3])))
+# the floor of CrossEntropyLoss(softmax(z)): logits in [0, 1], the right one 1, the others 0
+CE_FLOOR = float(CrossEntropyLoss()(np.eye(K)[:1], np.array([0])))
 
 register(
     Single(
@@ -63,9 +65,10 @@ register(
         (
             Option("`CrossEntropyLoss` сама применяет log-softmax к логитам", True,
                    "Да: она ждёт логиты $z$ и считает $-\\log \\mathrm{softmax}(z)_y$ устойчиво."),
-            Option("Двойной softmax сжимает вероятности к равным, и градиенты слабеют", True,
-                   "Да: значения softmax лежат в $[0, 1]$, и второй softmax от них почти равномерный — "
-                   "сеть учится медленно и выдаёт странные вероятности, хотя ошибки не видно."),
+            Option(f"Потеря не опустится ниже $\\ln(1 + (K - 1)/e) \\approx {tex(CE_FLOOR, 2)}$ при $K = {K}$, "
+                   "как бы уверенно и верно ни отвечала сеть", True,
+                   "Да: второй softmax получает числа из $[0, 1]$, и вероятность правильного класса не превысит "
+                   "$e / (e + K - 1)$. Сеть обучают к недостижимой цели, хотя ошибки никто не сообщает."),
             Option("Так устойчивее: логиты становятся маленькими", False,
                    "Наоборот: устойчивость даёт log-softmax внутри потери; лишний softmax лишь искажает задачу."),
         ),
