@@ -8,7 +8,7 @@ import pytest
 from lib import widgets
 from lib.activations import sigmoid
 from lib.chapters import neuron
-from lib.figures import neuron as neuron_fig  # noqa: F401  (registers the chapter 1 panels)
+from lib.figures import neuron as neuron_fig  # also registers the chapter 1 panels
 
 RNG = np.random.default_rng(7)
 
@@ -105,3 +105,76 @@ def test_symmetry_exercise_answers():
     np.testing.assert_allclose(sigmoid_grad(zs), numeric, atol=1e-9)
     np.testing.assert_allclose(sigmoid(-zs), 1 - sigmoid(zs), atol=1e-15)
     assert sigmoid_grad(0.0) == 0.25 and np.all(sigmoid_grad(zs[zs != 0]) < 0.25)
+
+
+def test_signed_distance_and_log_odds():
+    w, b = np.array([3.0, 4.0]), -5.0
+    assert np.isclose(neuron.signed_distance(np.zeros(2), w, b), -1.0)
+    assert np.isclose(neuron.signed_distance(np.array([0.6, 0.8]) * 2, w, b), 1.0)
+    z = np.linspace(-15, 15, 61)   # for z > 15, 1 − σ(z) < 3e-7 keeps too few correct digits
+    np.testing.assert_allclose(neuron.log_odds(sigmoid(z)), z, atol=1e-8)
+    with pytest.raises(ValueError, match="строго между 0 и 1"):
+        neuron.log_odds(1.0)
+    with pytest.raises(ValueError, match="гиперплоскости нет"):
+        neuron.signed_distance(np.zeros(2), np.zeros(2), 1.0)
+
+
+def test_logic_neurons_and_xor_network():
+    x1, x2 = neuron.BOOLEAN_INPUTS.T.astype(bool)
+    assert np.array_equal(neuron.truth_table(*neuron.LOGIC_NEURONS["И"]), x1 & x2)
+    assert np.array_equal(neuron.truth_table(*neuron.LOGIC_NEURONS["ИЛИ"]), x1 | x2)
+    assert np.array_equal(neuron.truth_table(*neuron.LOGIC_NEURONS["НЕ-И"]), ~(x1 & x2))
+    assert np.array_equal(neuron.truth_table(*neuron.LOGIC_NEURONS["НЕ"]), [1.0, 0.0])
+    assert np.array_equal(neuron.XOR_TARGETS, x1 ^ x2)
+    assert np.array_equal(neuron.xor_network(neuron.BOOLEAN_INPUTS)[1], neuron.XOR_TARGETS)
+    assert np.array_equal(neuron.xor_network(neuron.BOOLEAN_INPUTS, scale=10.0)[1] > 0.5, x1 ^ x2)
+
+
+def test_count_separating_finds_and_but_never_xor():
+    grid = np.linspace(-3, 3, 61)
+    assert neuron.count_separating(neuron.XOR_TARGETS, grid)[0] == 0
+    assert neuron.count_separating(1 - neuron.XOR_TARGETS, grid)[0] == 0
+    count, total = neuron.count_separating([0, 0, 0, 1], grid)
+    assert 0 < count < total == 61**3
+    # every counted triple really computes AND
+    w1, w2, b = 1.0, 1.0, -1.5
+    assert np.array_equal(neuron.truth_table(np.array([w1, w2]), b), [0, 0, 0, 1])
+
+
+def test_compose_linear_and_parameter_count():
+    W1, b1 = RNG.standard_normal((5, 3)), RNG.standard_normal(3)
+    W2, b2 = RNG.standard_normal((3, 2)), RNG.standard_normal(2)
+    X = RNG.standard_normal((7, 5))
+    W, b = neuron.compose_linear(W1, b1, W2, b2)
+    np.testing.assert_allclose((X @ W1 + b1) @ W2 + b2, X @ W + b, rtol=1e-12)
+    assert neuron.parameter_count(64, 32) + neuron.parameter_count(32, 10) == 2410  # exercise «Схлопывание»
+    assert neuron.parameter_count(64, 10) == 650
+
+
+def test_two_clouds_shapes_and_means():
+    X, y = neuron.two_clouds(n=50, distance=4.0, rng=1)
+    assert X.shape == (100, 2) and y.shape == (100,) and set(y) == {0.0, 1.0}
+    mu = neuron.two_clouds_means(4.0)
+    assert np.isclose(np.linalg.norm(mu[1] - mu[0]), 4.0)
+    # the means of the sample are near the centres (standard error 1/sqrt(50) per coordinate)
+    assert np.all(np.abs(X[y == 1].mean(0) - mu[1]) < 4 / np.sqrt(50))
+
+
+def test_odds_and_xor_feature_exercise_answers():
+    assert np.isclose(np.exp(2 * 0.3), 1.822, atol=1e-3)
+    odds = 0.8 / 0.2 * np.exp(-1.2)
+    assert np.isclose(odds, 1.205, atol=1e-3) and np.isclose(odds / (1 + odds), 0.546, atol=1e-3)
+    X = neuron.BOOLEAN_INPUTS
+    X3 = np.column_stack([X, X[:, 0] * X[:, 1]])
+    z = X3 @ np.array([1.0, 1.0, -2.0]) - 0.5
+    np.testing.assert_allclose(z, [-0.5, 0.5, 0.5, -0.5])
+    assert np.array_equal(neuron.heaviside(z), neuron.XOR_TARGETS)
+
+
+def test_chapter_figures_draw():
+    X, y = neuron.two_clouds()
+    mu0, mu1 = neuron.two_clouds_means()
+    for fig in (neuron_fig.draw_neuron(), neuron_fig.draw_layer(3, 2), neuron_fig.draw_step_and_sigmoid(),
+                neuron_fig.draw_logic(), neuron_fig.draw_xor_network(),
+                neuron_fig.draw_clouds(X, y, mu1 - mu0, (mu0 @ mu0 - mu1 @ mu1) / 2)):
+        assert len(widgets.render_png(fig)) > 1000

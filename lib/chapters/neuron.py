@@ -1,8 +1,10 @@
 """Модель нейрона (глава 1): формулы и опыты главы.
 
-Нейрон с весами ω ∈ R^d и свободным членом b отвечает на объект x ∈ R^d числом
-y(x) = σ(⟨x, ω⟩ + b) = σ(Σ_i ω_i x_i + b). Множество ⟨x, ω⟩ + b = 0 — гиперплоскость с
-нормалью ω; на ней y = σ(0) = 1/2, а вдоль ω ответ растёт от 0 к 1.
+Нейрон с весами ω ∈ R^d и свободным членом b отвечает на объект-строку x ∈ R^d числом
+ŷ = σ(xω + b) = σ(Σ_i x_i ω_i + b). Множество xω + b = 0 — гиперплоскость с нормалью ω;
+на ней ŷ = σ(0) = 1/2, а вдоль ω ответ растёт от 0 к 1. Слой из H нейронов — σ(xW + b),
+W ∈ R^{d×H}. Здесь же логические нейроны (И, ИЛИ, НЕ), XOR двумя слоями, схлопывание двух
+линейных слоёв в один и игрушечная выборка из двух облаков точек.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import numpy as np
 from .._validate import as_float_array, check_ndim
 from ..activations import sigmoid
 
-__all__ = ["neuron", "layer", "neuron_field", "step_center", "step_slope", "boundary_segment"]
+__all__ = ["neuron", "layer", "neuron_field", "step_center", "step_slope", "boundary_segment",
+           "heaviside", "signed_distance", "log_odds", "parameter_count", "BOOLEAN_INPUTS", "LOGIC_NEURONS",
+           "truth_table", "XOR_TARGETS", "XOR_HIDDEN", "XOR_OUTPUT", "xor_network", "count_separating",
+           "compose_linear", "two_clouds_means", "two_clouds", "accuracy"]
 
 
 def neuron(x, w, b, activation=sigmoid):
-    """Ответ одного нейрона: y = σ(⟨x, ω⟩ + b).
+    """Ответ одного нейрона: ŷ = σ(xω + b) = σ(Σ_i x_i ω_i + b).
 
     x: объект формы (d,) или батч формы (n, d); w: веса ω формы (d,); b: число.
     Возвращает число (для одного объекта) или массив формы (n,).
@@ -34,7 +39,7 @@ def neuron(x, w, b, activation=sigmoid):
 
 
 def layer(X, W, b, activation=sigmoid):
-    """Слой из H нейронов на батче: Y = σ(XW + b).
+    """Слой из H нейронов на батче: σ(XW + b) (b прибавляется к каждой строке).
 
     X: батч формы (n, d) (или один объект (d,)); W: матрица весов формы (d, H), столбец h —
     веса нейрона h; b: свободные члены формы (H,). Возвращает массив формы (n, H) (или (H,)).
@@ -54,8 +59,8 @@ def layer(X, W, b, activation=sigmoid):
 def neuron_field(w1: float, w2: float, b: float, lim: float = 3.0, resolution: int = 121):
     """Ответ нейрона с двумя входами на сетке квадрата [−lim, lim]².
 
-    Возвращает (x1, x2, y): координаты сетки формы (resolution,) и значения y формы
-    (resolution, resolution), где y[i, j] = σ(ω₁ x1[j] + ω₂ x2[i] + b).
+    Возвращает (x1, x2, y_hat): координаты сетки формы (resolution,) и ответы ŷ формы
+    (resolution, resolution), где y_hat[i, j] = σ(x1[j] ω₁ + x2[i] ω₂ + b).
     """
     x1 = np.linspace(-lim, lim, resolution)
     x2 = np.linspace(-lim, lim, resolution)
@@ -85,3 +90,128 @@ def boundary_segment(w1: float, w2: float, b: float, lim: float = 3.0):
     t = np.linspace(-4 * lim - abs(b), 4 * lim + abs(b), 2)
     pts = p0[None, :] + t[:, None] * direction[None, :]
     return pts[:, 0], pts[:, 1]
+
+
+def heaviside(z):
+    """Ступенька Хевисайда 𝟙[z > 0]: 1.0 при z > 0, иначе 0.0 (та же форма, что у z)."""
+    return (as_float_array(z, "z") > 0).astype(float)
+
+
+def signed_distance(X, w, b):
+    """Расстояние со знаком от точки x до гиперплоскости xω + b = 0: (xω + b) / ‖ω‖.
+
+    X: точка (d,) или батч (n, d); w: (d,), ω ≠ 0. Знак «+» — с той стороны, куда смотрит ω.
+    """
+    X = as_float_array(X, "X")
+    w = check_ndim(as_float_array(w, "w"), 1, "w", "(d,)")
+    norm = np.linalg.norm(w)
+    if norm == 0:
+        raise ValueError("signed_distance: при ω = 0 гиперплоскости нет")
+    return (X @ w + b) / norm
+
+
+def log_odds(p):
+    """Логарифм шансов (логит) ln(p / (1 − p)) при 0 < p < 1; функция, обратная к σ."""
+    p = as_float_array(p, "p")
+    if np.any((p <= 0) | (p >= 1)):
+        raise ValueError("log_odds: вероятность должна лежать строго между 0 и 1")
+    return np.log(p) - np.log1p(-p)
+
+
+def parameter_count(d: int, H: int) -> int:
+    """Число параметров слоя d → H: dH весов (матрица W) и H смещений (вектор b)."""
+    return d * H + H
+
+
+# The four points of {0, 1}² in the order (0,0), (0,1), (1,0), (1,1).
+BOOLEAN_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+LOGIC_NEURONS = {
+    "И": (np.array([1.0, 1.0]), -1.5),
+    "ИЛИ": (np.array([1.0, 1.0]), -0.5),
+    "НЕ-И": (np.array([-1.0, -1.0]), 1.5),
+    "НЕ": (np.array([-1.0]), 0.5),
+}
+"""Пороговые нейроны 𝟙[xω + b > 0] для логических функций: имя → (ω, b)."""
+
+
+def truth_table(w, b, inputs=None):
+    """Таблица истинности порогового нейрона 𝟙[xω + b > 0] на всех двоичных входах.
+
+    По умолчанию входы — BOOLEAN_INPUTS (для d = 2) или [[0], [1]] (для d = 1).
+    Возвращает массив нулей и единиц формы (число входов,).
+    """
+    w = check_ndim(as_float_array(w, "w"), 1, "w", "(d,)")
+    if inputs is None:
+        inputs = BOOLEAN_INPUTS if w.shape[0] == 2 else np.array([[0.0], [1.0]])
+    return heaviside(as_float_array(inputs, "inputs") @ w + b)
+
+
+XOR_TARGETS = np.array([0.0, 1.0, 1.0, 0.0])
+XOR_HIDDEN = (np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([-0.5, 1.5]))
+"""Скрытый слой сети для XOR: (W₁ формы (2, 2), b₁ формы (2,)); столбцы — нейроны ИЛИ и НЕ-И."""
+XOR_OUTPUT = (np.array([1.0, 1.0]), -1.5)
+"""Выходной нейрон сети для XOR: И от двух скрытых, (ω₂ формы (2,), b₂)."""
+
+
+def xor_network(X, scale=None):
+    """Двухслойная сеть для XOR: a = f(XW₁ + b₁) (ИЛИ, НЕ-И), ŷ = f(aω₂ + b₂) (И).
+
+    f — ступенька 𝟙[z > 0] (scale=None) или сигмоида σ(scale·z): при большом scale она близка
+    к ступеньке. X: (n, 2). Возвращает (a формы (n, 2), ŷ формы (n,)).
+    """
+    X = check_ndim(as_float_array(X, "X"), 2, "X", "(n, 2)")
+    f = heaviside if scale is None else (lambda z: sigmoid(scale * z))
+    a = f(X @ XOR_HIDDEN[0] + XOR_HIDDEN[1])
+    return a, f(a @ XOR_OUTPUT[0] + XOR_OUTPUT[1])
+
+
+def count_separating(targets, grid):
+    """Сколько троек (ω₁, ω₂, b) из сетки grid³ дают пороговый нейрон с таблицей targets.
+
+    targets: ответы (4,) на BOOLEAN_INPUTS; grid: значения (k,) для каждого из ω₁, ω₂, b.
+    Возвращает (число подходящих троек, k³).
+    """
+    g = as_float_array(grid, "grid")
+    w1, w2, b = np.meshgrid(g, g, g, indexing="ij")
+    ok = np.ones(w1.shape, dtype=bool)
+    for (x1, x2), t in zip(BOOLEAN_INPUTS, as_float_array(targets, "targets")):
+        ok &= (w1 * x1 + w2 * x2 + b > 0) == bool(t)
+    return int(ok.sum()), ok.size
+
+
+def compose_linear(W1, b1, W2, b2):
+    """Два линейных слоя подряд — один: (xW₁ + b₁)W₂ + b₂ = x(W₁W₂) + (b₁W₂ + b₂).
+
+    W1: (d, H₁), b1: (H₁,), W2: (H₁, H₂), b2: (H₂,). Возвращает (W формы (d, H₂), b формы (H₂,)).
+    """
+    W1, W2 = as_float_array(W1, "W1"), as_float_array(W2, "W2")
+    return W1 @ W2, as_float_array(b1, "b1") @ W2 + as_float_array(b2, "b2")
+
+
+_CLOUDS_ANGLE = np.pi / 6
+_CLOUDS_SHIFT = np.array([0.5, 0.5])
+
+
+def two_clouds_means(distance: float = 3.0):
+    """Центры μ₀, μ₁ двух облаков выборки two_clouds: массив формы (2, 2), ‖μ₁ − μ₀‖ = distance."""
+    c = np.array([[-distance / 2, 0.0], [distance / 2, 0.0]])
+    rot = np.array([[np.cos(_CLOUDS_ANGLE), np.sin(_CLOUDS_ANGLE)], [-np.sin(_CLOUDS_ANGLE), np.cos(_CLOUDS_ANGLE)]])
+    return c @ rot + _CLOUDS_SHIFT
+
+
+def two_clouds(n: int = 100, distance: float = 3.0, rng=0):
+    """Игрушечная выборка на плоскости: по n точек двух классов из нормальных облаков.
+
+    Класс k ∈ {0, 1} — точки μ_k + ξ, ξ ~ N(0, I) (единичная ковариация), центры μ_k — из
+    two_clouds_means. Возвращает X формы (2n, 2) (сначала класс 0) и y формы (2n,).
+    """
+    gen = np.random.default_rng(rng)
+    means = two_clouds_means(distance)
+    X = np.concatenate([gen.standard_normal((n, 2)) + m for m in means])
+    return X, np.repeat([0.0, 1.0], n)
+
+
+def accuracy(X, y, w, b) -> float:
+    """Доля объектов, для которых 𝟙[σ(xω + b) > 1/2] = 𝟙[xω + b > 0] совпадает с меткой y ∈ {0, 1}."""
+    return float(np.mean(heaviside(as_float_array(X, "X") @ as_float_array(w, "w") + b) == y))

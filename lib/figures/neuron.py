@@ -1,7 +1,8 @@
-"""Глава 1: рисунки и панели со слайдерами (нейрон с двумя входами, ступенька одного входа).
+"""Глава 1: рисунки и панели со слайдерами.
 
-Математика — в ``lib.chapters.neuron``. Панели ``ch01.neuron2d`` и ``ch01.step1d`` регистрируются
-при импорте модуля.
+Рисунки: схема нейрона, схема слоя d → H с подписанными весами ω_ih, ступенька и сигмоида,
+логические функции одним нейроном, XOR двумя слоями, два облака точек. Панели ``ch01.neuron2d``
+и ``ch01.step1d`` регистрируются при импорте модуля. Математика — в ``lib.chapters.neuron``.
 """
 
 from __future__ import annotations
@@ -10,9 +11,204 @@ import numpy as np
 
 from .. import widgets
 from ..activations import sigmoid
-from ..chapters.neuron import boundary_segment, neuron_field, step_center
+from ..chapters.neuron import (
+    BOOLEAN_INPUTS,
+    LOGIC_NEURONS,
+    XOR_HIDDEN,
+    XOR_OUTPUT,
+    XOR_TARGETS,
+    boundary_segment,
+    heaviside,
+    neuron_field,
+    step_center,
+    xor_network,
+)
+
+__all__ = ["draw_neuron", "draw_layer", "draw_step_and_sigmoid", "draw_logic", "draw_xor_network",
+           "draw_clouds", "show"]
 
 _FIELD_LIM = 3.0
+
+
+def _ru(v: float) -> str:
+    """A number for a label: decimal comma, true minus."""
+    return f"{v:g}".replace(".", ",").replace("-", "−")
+
+
+def show(fig) -> None:
+    """Показывает готовую фигуру в блокноте картинкой PNG (как статичные рисунки панелей)."""
+    from IPython.display import Image, display
+
+    display(Image(data=widgets.render_png(fig, widgets.STATIC_DPI)))
+
+
+def _new(figsize, fig):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize, layout="constrained") if fig is None else fig
+
+
+def _node(ax, xy, text, color="white", r=0.32, fontsize=12):
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle(xy, r, facecolor=color, edgecolor="black", lw=1.2, zorder=3))
+    ax.text(*xy, text, ha="center", va="center", fontsize=fontsize, zorder=4)
+
+
+def _edge(ax, a, b, label=None, frac=0.35, r=0.32, fontsize=10):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    u = (b - a) / np.linalg.norm(b - a)
+    ax.annotate("", xy=tuple(b - r * u), xytext=tuple(a + r * u),
+                arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.0), zorder=2)
+    if label:
+        p = a + frac * (b - a)
+        ax.text(*p, label, fontsize=fontsize, ha="center", va="center", zorder=5,
+                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
+
+
+def draw_neuron(fig=None):
+    """Схема нейрона: входы x_1 … x_d, веса ω_i на рёбрах, сумма z = xω + b, активация, ответ ŷ."""
+    fig = _new((7.0, 3.0), fig)
+    ax = fig.add_subplot(1, 1, 1)
+    s = (3.0, 0.9)
+    for y, i in zip([2.4, 1.4, -0.6], ["1", "2", "d"]):
+        _node(ax, (0.0, y), f"$x_{i}$", color="#dbe9f6")
+        _edge(ax, (0.0, y), s, f"$\\omega_{i}$", frac=0.45)
+    ax.text(0.0, 0.45, "⋮", ha="center", va="center", fontsize=16)
+    _node(ax, (3.0, 2.6), "1", color="0.92")
+    _edge(ax, (3.0, 2.6), s, "$b$", frac=0.5)
+    _node(ax, s, "Σ", color="#fde2c8", r=0.42, fontsize=15)
+    ax.text(3.0, 0.15, "$z = x\\omega + b$", ha="center", va="top", fontsize=11)
+    _node(ax, (5.0, 0.9), "σ", color="#fde2c8", r=0.42, fontsize=15)
+    _edge(ax, s, (5.0, 0.9), "$z$", frac=0.5, r=0.42)
+    ax.annotate("", xy=(6.6, 0.9), xytext=(5.42, 0.9), arrowprops=dict(arrowstyle="-|>", color="0.3"))
+    ax.text(6.75, 0.9, "$\\hat y = \\sigma(z)$", ha="left", va="center", fontsize=12)
+    ax.set(xlim=(-0.6, 8.2), ylim=(-1.1, 3.1), aspect="equal")
+    ax.axis("off")
+    return fig
+
+
+def draw_layer(d: int = 3, H: int = 2, fig=None):
+    """Схема слоя d → H: каждый вход x_i соединён с каждым нейроном h ребром с весом ω_ih.
+
+    Справа — ответы a_h = σ(z_h), z_h = Σ_i x_i ω_ih + b_h; всего dH весов и H смещений.
+    """
+    fig = _new((7.5, 0.6 + 0.8 * max(d, H)), fig)
+    ax = fig.add_subplot(1, 1, 1)
+    yin = np.linspace(1.2 * (d - 1) / 2, -1.2 * (d - 1) / 2, d)
+    yout = np.linspace(1.6 * (H - 1) / 2, -1.6 * (H - 1) / 2, H)
+    for i, y in enumerate(yin, start=1):
+        _node(ax, (0.0, y), f"$x_{i}$", color="#dbe9f6")
+    for h, y in enumerate(yout, start=1):
+        _node(ax, (4.0, y), "σ", color="#fde2c8")
+        ax.annotate("", xy=(5.2, y), xytext=(4.32, y), arrowprops=dict(arrowstyle="-|>", color="0.3"))
+        ax.text(5.3, y, f"$a_{h} = \\sigma(z_{h}),\\ z_{h} = \\sum_i x_i \\omega_{{i{h}}} + b_{h}$",
+                ha="left", va="center", fontsize=10)
+    for i, yi in enumerate(yin, start=1):
+        for h, yh in enumerate(yout, start=1):
+            _edge(ax, (0.0, yi), (4.0, yh), f"$\\omega_{{{i}{h}}}$", frac=0.27, fontsize=10)
+    ax.set(xlim=(-0.6, 10.2), ylim=(min(yin[-1], yout[-1]) - 0.5, max(yin[0], yout[0]) + 0.5), aspect="equal")
+    ax.axis("off")
+    return fig
+
+
+def draw_step_and_sigmoid(fig=None):
+    """Слева ступенька 𝟙[z > 0] и сигмоида σ(z); справа σ(ωz) при ω = 1, 3, 10 — всё ближе к ступеньке."""
+    fig = _new((8.0, 2.8), fig)
+    z = np.linspace(-6, 6, 601)
+    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    ax1.plot(z[z <= 0], heaviside(z[z <= 0]), color="C3", lw=2, label="𝟙[z > 0]")
+    ax1.plot(z[z > 0], heaviside(z[z > 0]), color="C3", lw=2)
+    ax1.plot(z, sigmoid(z), color="C0", lw=2, label="σ(z)")
+    for w in (1.0, 3.0, 10.0):
+        ax2.plot(z, sigmoid(w * z), lw=1.8, label=f"σ({_ru(w)}·z)" if w != 1 else "σ(z)")
+    for ax in (ax1, ax2):
+        ax.axhline(0.5, color="0.6", lw=0.8, ls="--")
+        ax.set_xlabel("z")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", fontsize=8)
+        ax.set_xticks([-6, -3, 0, 3, 6], ["−6", "−3", "0", "3", "6"])
+    ax1.set_yticks([0, 0.5, 1], ["0", "0,5", "1"])
+    return fig
+
+
+def _boolean_axes(ax, targets, title, points=BOOLEAN_INPUTS):
+    for (x1, x2), t in zip(points, targets):
+        ax.scatter([x1], [x2], s=120, marker="o" if t else "X", color="C1" if t else "C0",
+                   edgecolor="black", zorder=3)
+    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xticks=[0, 1], yticks=[0, 1], xlabel="x₁", ylabel="x₂",
+           aspect="equal")
+    ax.set_title(title, fontsize=10)
+
+
+def draw_logic(fig=None):
+    """Четыре точки {0, 1}²: И и ИЛИ разделяются прямой нейрона (закрашена сторона ŷ = 1), XOR — нет."""
+    fig = _new((9.0, 3.2), fig)
+    axes = fig.subplots(1, 3)
+    g = np.linspace(-0.5, 1.5, 201)
+    G1, G2 = np.meshgrid(g, g)
+    for ax, name in zip(axes[:2], ("И", "ИЛИ")):
+        w, b = LOGIC_NEURONS[name]
+        ax.contourf(G1, G2, heaviside(G1 * w[0] + G2 * w[1] + b), levels=[-0.5, 0.5, 1.5],
+                    colors=["white", "#fde2c8"])
+        ax.plot(*boundary_segment(w[0], w[1], b, lim=1.5), color="black", lw=1.5)
+        _boolean_axes(ax, heaviside(BOOLEAN_INPUTS @ w + b),
+                      f"{name}: ω = ({_ru(w[0])}; {_ru(w[1])}), b = {_ru(b)}")
+    _boolean_axes(axes[2], XOR_TARGETS, "XOR: ни одна прямая не разделяет")
+    return fig
+
+
+def draw_xor_network(fig=None):
+    """XOR двумя слоями. Слева: прямые скрытых нейронов ИЛИ и НЕ-И, закрашено, где сеть отвечает 1.
+
+    Справа: те же четыре точки в координатах скрытого слоя (a₁, a₂) и прямая выходного нейрона И.
+    """
+    fig = _new((8.4, 3.4), fig)
+    ax1, ax2 = fig.subplots(1, 2)
+    g = np.linspace(-0.5, 1.5, 301)
+    G1, G2 = np.meshgrid(g, g)
+    out = xor_network(np.column_stack([G1.ravel(), G2.ravel()]))[1].reshape(G1.shape)
+    ax1.contourf(G1, G2, out, levels=[-0.5, 0.5, 1.5], colors=["white", "#fde2c8"])
+    W1, b1 = XOR_HIDDEN
+    for h, (name, ls) in enumerate((("ИЛИ", "-"), ("НЕ-И", "--"))):
+        ax1.plot(*boundary_segment(W1[0, h], W1[1, h], b1[h], lim=1.5), color="black", lw=1.5, ls=ls,
+                 label=f"нейрон {h + 1}: {name}")
+    ax1.legend(loc="upper right", fontsize=7)
+    _boolean_axes(ax1, XOR_TARGETS, "вход x: сеть отвечает 1 в полосе")
+    a = xor_network(BOOLEAN_INPUTS)[0]
+    w2, b2 = XOR_OUTPUT
+    ax2.contourf(G1, G2, heaviside(G1 * w2[0] + G2 * w2[1] + b2), levels=[-0.5, 0.5, 1.5],
+                 colors=["white", "#fde2c8"])
+    ax2.plot(*boundary_segment(w2[0], w2[1], b2, lim=1.5), color="black", lw=1.5, label="выход: И")
+    ax2.legend(loc="lower left", fontsize=7)
+    _boolean_axes(ax2, XOR_TARGETS, "скрытый слой a: классы разделяет прямая", points=a)
+    for k, ((x1, x2), (a1, a2)) in enumerate(zip(BOOLEAN_INPUTS, a)):
+        ax2.annotate(f"x = ({x1:.0f}, {x2:.0f})", (a1, a2), xytext=(a1 - 0.3, a2 + 0.13 + 0.12 * (k == 2)),
+                     fontsize=7)
+    ax2.set(xlabel="a₁ (ИЛИ)", ylabel="a₂ (НЕ-И)")
+    return fig
+
+
+def draw_clouds(X, y, w, b, fig=None):
+    """Два облака точек, цветом — ответ нейрона σ(xω + b), линия — граница ŷ = 1/2, стрелка — ω."""
+    fig = _new((4.8, 4.0), fig)
+    ax = fig.add_subplot(1, 1, 1)
+    lim = (float(X.min()) - 0.5, float(X.max()) + 0.5)
+    g = np.linspace(*lim, 201)
+    G1, G2 = np.meshgrid(g, g)
+    im = ax.imshow(sigmoid(G1 * w[0] + G2 * w[1] + b), extent=(*lim, *lim), origin="lower", cmap="RdBu_r",
+                   vmin=0, vmax=1, alpha=0.55)
+    fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.85)
+    for k, marker in ((0, "X"), (1, "o")):
+        ax.scatter(*X[y == k].T, s=16, marker=marker, color=f"C{k}", edgecolor="black", lw=0.4,
+                   label=f"класс {k}")
+    ax.plot(*boundary_segment(w[0], w[1], b, lim=max(map(abs, lim))), color="black", lw=1.5)
+    p0 = -b * np.asarray(w) / (w @ w)
+    ax.annotate("", xy=tuple(p0 + w / np.linalg.norm(w)), xytext=tuple(p0),
+                arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
+    ax.set(xlim=lim, ylim=lim, xlabel="x₁", ylabel="x₂", aspect="equal")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
 
 
 def _setup_neuron2d(fig, w1: float, w2: float, b: float) -> dict:
@@ -20,8 +216,8 @@ def _setup_neuron2d(fig, w1: float, w2: float, b: float) -> dict:
     ax = fig.add_subplot(1, 1, 1)
     im = ax.imshow(np.zeros((81, 81)), extent=(-lim, lim, -lim, lim), origin="lower", cmap="RdBu_r",
                    vmin=0, vmax=1, interpolation="bilinear")
-    fig.colorbar(im, ax=ax, label="y = σ(⟨x, ω⟩ + b)", shrink=0.9)
-    line, = ax.plot([0.0, 0.0], [0.0, 0.0], color="black", lw=2, label="⟨x, ω⟩ + b = 0")
+    fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.9)
+    line, = ax.plot([0.0, 0.0], [0.0, 0.0], color="black", lw=2, label="xω + b = 0")
     arrow = ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0),
                         arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
     omega = ax.text(0.0, 0.0, "ω", fontsize=12)
@@ -72,7 +268,7 @@ def _setup_step1d(fig, w: float, b: float) -> dict:
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlim(-4, 4)
     ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set_ylabel("ŷ")
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     return {"curve": curve, "center": center, "label": label}
