@@ -56,8 +56,9 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
 
 def check_finite(arr: np.ndarray, name: str = "x") -> np.ndarray:
     """Raises if the array holds NaN or inf, saying how many and where the first one is."""
-    bad = ~np.isfinite(arr)
-    if bad.any():
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = ~finite
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
             f"{name}: ожидались конечные числа, но найдено {int(bad.sum())} значений NaN/inf "

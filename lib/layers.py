@@ -116,6 +116,8 @@ class Sequential(Module):
     и перебор. Имена параметров — как в PyTorch: '0.W', '0.b', '2.W', ...
     """
 
+    _check_output = False          # every layer checks its own output (Module.__call__)
+
     def __init__(self, *modules):
         super().__init__()
         for i, m in enumerate(modules):

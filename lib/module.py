@@ -90,9 +90,14 @@ class Module:
     def forward(self, x):
         raise NotImplementedError(f"{type(self).__name__}.forward не определён")
 
+    #: NaN/inf in the output is reported by the module that produced it; a container (Sequential)
+    #: returns its last layer's output, already checked there.
+    _check_output = True
+
     def __call__(self, x):
         out = self.forward(x)
-        if isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.isfinite(out).all():
+        if (self._check_output and isinstance(out, np.ndarray) and out.dtype.kind == "f"
+                and not np.isfinite(out).all()):
             raise _nonfinite_error(out, f"выход слоя {type(self).__name__}", _OUTPUT_HINT)
         self._output_shape = np.shape(out)
         return out

@@ -64,6 +64,13 @@ def accuracy(loss_fn, pred, y) -> float | None:
     return None
 
 
+def _batch_accuracy(loss_fn, pred, y) -> float | None:
+    """accuracy() for a batch whose shapes and labels the loss has just validated."""
+    if isinstance(loss_fn, CrossEntropyLoss):
+        return float(np.mean(pred.argmax(axis=1) == y))
+    return accuracy(loss_fn, pred, y)
+
+
 def _check_loss_fn(loss_fn, where: str) -> None:
     from .losses import Loss
 
@@ -143,8 +150,8 @@ def fit(model, loss_fn, optimizer, X, y, epochs: int, batch_size: int, rng=None,
             optimizer.zero_grad()
             model.backward(loss_fn.backward())      # 3. обратный проход
             optimizer.step()                        # 4. шаг оптимизации
-            if not eval_train:
-                per_batch.append((len(X_batch), loss, accuracy(loss_fn, y_hat, y_batch)))
+            if not eval_train:                      # labels were checked by the loss: no second check
+                per_batch.append((len(X_batch), loss, _batch_accuracy(loss_fn, y_hat, y_batch)))
         if eval_train:
             _record(history, "train", *evaluate(model, loss_fn, X, y))
         else:
