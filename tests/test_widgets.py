@@ -127,3 +127,19 @@ def test_a_button_panel_marks_its_plot_stale_until_recomputed():
         assert widgets.STALE_CLASS not in out._dom_classes and status.value == ""
     finally:
         PANELS.pop(key, None)
+
+
+@pytest.mark.parametrize("key", sorted(widgets.PANELS))
+def test_live_panel_text_is_at_least_10_px(key):
+    """Readable at 100 % zoom: every visible text of a live frame is ≥ 10 px tall (size in pt · DPI/72),
+    and the frame is no wider than JupyterLab's output area on a 1280-px screen, so it is not scaled down."""
+    from matplotlib.text import Text
+
+    live = widgets.Live(widgets.get(key))
+    live.frame()
+    fig = live.fig
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    smallest = min(texts, key=lambda t: t.get_fontsize())
+    px = smallest.get_fontsize() * widgets.DPI / 72
+    assert px >= 10, f"{key}: текст «{smallest.get_text()[:30]}» высотой {px:.1f} px < 10 px"
+    assert fig.get_size_inches()[0] * widgets.DPI <= 1000, f"{key}: кадр шире 1000 px и будет уменьшен"
