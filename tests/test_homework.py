@@ -52,3 +52,20 @@ def test_every_task_is_used_in_a_chapter():
     assert not unused, f"задания зарегистрированы, но не используются в главах: {sorted(unused)}"
     unknown = used - set(TASKS)
     assert not unknown, f"главы проверяют незарегистрированные задания: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("path", toc_notebooks(), ids=lambda p: p.stem)
+def test_no_notebook_cell_gives_a_solution_away(path):
+    """The chapters hold only the stubs and their check() calls; reference solutions live in lib/homework
+    and tests. A check() of anything but an untouched stub (e.g. in a hidden cell) would print «✅ Верно»
+    right under the student's stub in JupyterLab."""
+    import json
+
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    for i, cell in enumerate(cells):
+        src = "".join(cell["source"])
+        if cell["cell_type"] != "code":
+            continue
+        assert "TASKS" not in src and ".reference" not in src, f"{path.name}, ячейка {i}: обращение к эталону"
+        if "check(" in src:
+            assert "NotImplementedError" in src, f"{path.name}, ячейка {i}: check() не заготовки, а готового решения"
