@@ -1,4 +1,4 @@
-"""lib.chapters.activation_study, its panels (lib.figures.activation_study) and the new activations of lib.activations (chapter 5).
+"""lib.chapters.activation_study and activation_training, the panels (lib.figures.activation_study) and the new activations of lib.activations (chapter 5).
 
 Formulas against finite differences and against PyTorch-free closed forms, numerical stability at
 |z| = 1e4, the vanishing-gradient experiment, dead ReLUs, and both slider panels over a grid.
@@ -15,6 +15,7 @@ from book import panel_figure
 from lib import activations as A
 from lib import nn, widgets
 from lib.chapters import activation_study as S
+from lib.chapters import activation_training as T
 from lib.figures import activation_study as S_fig  # noqa: F401  (registers the panels)
 from lib.gradcheck import check_module
 
@@ -197,7 +198,7 @@ def test_mean_profile_is_geometric_mean_and_validated():
     with pytest.raises(ValueError, match="хотя бы один seed"):
         S.mean_gradient_profile("relu", 4, seeds=())
     with pytest.raises(ValueError, match="init"):
-        S.deep_stack("relu", 3, init="xavier")
+        S.deep_stack("relu", 3, init="orthogonal")
     with pytest.raises(ValueError, match="целое положительное"):
         S.deep_stack("relu", 0)
 
@@ -233,3 +234,55 @@ def test_depth_panel_profiles(values):
     low, high = fig.axes[0].get_ylim()
     for ln in fig.axes[0].get_lines():
         assert low < np.min(ln.get_ydata()) and np.max(ln.get_ydata()) < high
+
+
+# --- initialisation, operation counts and the training experiments (lib.chapters.activation_training)
+
+
+def test_init_std_and_deep_stack_scales():
+    assert T.init_std("he", 50, 10) == pytest.approx(np.sqrt(2 / 50))
+    assert T.init_std("xavier", 50, 10) == pytest.approx(np.sqrt(2 / 60))
+    with pytest.raises(ValueError, match="init"):
+        T.init_std("default", 3, 3)
+    for init, gain in (("he", 1.0), ("xavier", 1.0), ("he", 2.0)):
+        model = S.deep_stack("relu", 4, 200, rng=0, init=init, gain=gain)
+        W = np.concatenate([m.W.data.ravel() for m in model if isinstance(m, nn.Linear)])
+        # 160,000 draws: the sample std is within 1% of the target
+        assert W.std() == pytest.approx(gain * S.init_std(init, 200, 200), rel=0.01)
+
+
+def test_gain_two_explodes_and_xavier_halves_relu():
+    grow = S.mean_gradient_profile("relu", 10, seeds=(0, 1, 2), init="he", gain=2.0)
+    shrink = S.mean_gradient_profile("relu", 10, seeds=(0, 1, 2), init="xavier")
+    assert (grow[0] / grow[-1]) ** (1 / 9) > 1.7          # ≈ 2 per layer
+    assert 0.6 < (shrink[0] / shrink[-1]) ** (1 / 9) < 0.8  # ≈ 1/√2 per layer
+
+
+def test_transcendental_calls_count_exponentials_and_restore_numpy():
+    exp = np.exp
+    assert T.transcendental_calls("relu") == 0 and T.transcendental_calls("leaky_relu", grad=True) == 0
+    assert T.transcendental_calls("sigmoid") == 1 and T.transcendental_calls("tanh", grad=True) == 1
+    assert T.transcendental_calls("gelu") == 1 and T.transcendental_calls("gelu", grad=True) == 2
+    assert np.exp is exp and A._erfc(0.0) == 1.0              # nothing stays patched
+
+
+def test_dead_prone_net_has_one_dead_prone_layer():
+    model = T.dead_prone_net("relu", -5.0, width=16, seed=1)
+    assert np.all(model[0].b.data == -5.0) and np.all(model[2].b.data == 0.0)
+    assert len(S.dead_units(model, np.ones((2, 16)))) == 1
+    X, Y = np.random.default_rng(0).standard_normal((64, 16)), np.random.default_rng(1).standard_normal((64, 16))
+    g_relu, share = T.dead_neuron_gradients("relu", -5.0, X, Y)
+    assert g_relu == 0.0 and share > 0.5
+    g_leaky, _ = T.dead_neuron_gradients("leaky_relu", -20.0, X, Y)
+    g_gelu, _ = T.dead_neuron_gradients("gelu", -20.0, X, Y)
+    assert g_leaky > 1e-4 and g_gelu < 1e-50
+    assert T.dead_neuron_gradients("relu", 5.0, X, Y) == (0.0, 0.0)  # no dead units: median taken as 0
+
+
+def test_layer_speeds_shapes_and_digits_net():
+    model = T.digits_net("tanh", hidden=2, width=8, init="xavier")
+    assert [m.W.shape for m in model if isinstance(m, nn.Linear)] == [(64, 8), (8, 8), (8, 10)]
+    assert isinstance(model[-1], nn.Linear)
+    run = T.layer_speeds("relu", hidden=2, width=8, epochs=2)
+    assert run["speeds"].shape == (2, 3) and run["val_acc"].shape == (2,)
+    assert np.all(run["speeds"] > 0) and np.all((0 <= run["val_acc"]) & (run["val_acc"] <= 1))

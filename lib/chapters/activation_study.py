@@ -6,13 +6,14 @@
 * ``transformed`` — активация со сдвигом и масштабом f(a(z − c)) и её производная;
 * ``merge_linear`` — несколько слоёв ``Linear`` без активаций, собранные в один;
 * ``properties`` — численные свойства активации (область значений, центрированность, насыщение);
-* ``deep_stack``, ``gradient_profile``, ``mean_gradient_profile`` — затухание градиента в глубокой
-  сети: градиент ∂L/∂z_k, дошедший до каждого слоя, читается из ``Linear.grad_output``;
+* ``deep_stack``, ``gradient_profile``, ``mean_gradient_profile`` — затухание и взрыв градиента в
+  глубокой сети: ошибка слоя δ_ℓ = ∂L/∂z_ℓ, дошедшая до каждого слоя, читается из ``Linear.grad_output``;
 * ``dead_units`` — доля «мёртвых» нейронов ReLU, которые не срабатывают ни на одном объекте.
 
-Рисунки и панели со слайдерами главы — в ``lib.figures.activation_study``.
+Опыты с обучением (мёртвые нейроны, скорость обучения слоёв) — в ``lib.chapters.activation_training``,
+рисунки и панели со слайдерами главы — в ``lib.figures.activation_study``.
 
-Обозначения: слой k сети считает z_k = a_{k−1} W_k + b_k и a_k = σ(z_k), a_0 = X ∈ R^{n×d}.
+Обозначения: слой ℓ = 1, …, D сети считает z_ℓ = a_{ℓ−1} W_ℓ + b_ℓ и a_ℓ = σ(z_ℓ), a_0 = X ∈ R^{n×d}.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "properties",
     "Elementwise",
     "activation_module",
+    "init_std",
     "deep_stack",
     "gradient_profile",
     "mean_gradient_profile",
@@ -175,41 +177,57 @@ def activation_module(name: str) -> Module:
     return core[name]() if name in core else Elementwise(name)
 
 
-def deep_stack(name: str, depth: int, width: int = 32, rng=None, init: str = "he",
-               bias: float = 0.0) -> Sequential:
-    """Глубокая сеть: ``depth`` раз (Linear(width, width), активация).
+def init_std(init: str, fan_in: int, fan_out: int) -> float:
+    """Стандартное отклонение весов слоя (fan_in входов, fan_out нейронов) при инициализации ``init``.
 
-    init: 'he' — веса из N(0, 2/width) (инициализация Кайминга Хе для ReLU), свободные члены
-    равны ``bias``; 'default' — как в ``Linear`` (и PyTorch): равномерно на [−1/√width, 1/√width]
-    (``bias`` тогда не используется).
+    'he' (Хе и др., 2015, для ReLU): √(2/fan_in) — дисперсия 2/d_in возмещает то, что
+    E[ReLU(z)²] = ½E[z²] при симметричном z; 'xavier' (Глоро и Бенджио, 2010, для tanh):
+    √(2/(fan_in + fan_out)) — компромисс между прямым (1/d_in) и обратным (1/H) проходом.
+    """
+    if init == "he":
+        return float(np.sqrt(2.0 / fan_in))
+    if init == "xavier":
+        return float(np.sqrt(2.0 / (fan_in + fan_out)))
+    raise ValueError(f"init_std: init должен быть 'he' или 'xavier', получено {init!r}")
+
+
+def deep_stack(name: str, depth: int, width: int = 32, rng=None, init: str = "he",
+               bias: float = 0.0, gain: float = 1.0) -> Sequential:
+    """Глубокая сеть: ``depth`` раз (Linear(width, width), активация); все слои квадратные, d_in = H.
+
+    init: 'he' — веса из N(0, 2/d_in) (Хе), 'xavier' — из N(0, 2/(d_in + H)) (Глоро — Бенджио);
+    у обеих стандартное отклонение умножается на ``gain``, свободные члены равны ``bias``;
+    'default' — как в ``Linear`` (и PyTorch): равномерно на [−1/√d_in, 1/√d_in], дисперсия
+    1/(3 d_in) (``bias`` и ``gain`` тогда не используются).
     """
     get_activation(name)
     depth = check_positive_int(depth, "depth")
     width = check_positive_int(width, "width")
-    if init not in ("he", "default"):
-        raise ValueError(f"deep_stack: init должен быть 'he' или 'default', получено {init!r}")
+    if init not in ("he", "xavier", "default"):
+        raise ValueError(f"deep_stack: init должен быть 'he', 'xavier' или 'default', получено {init!r}")
     gen = as_generator(rng)
     modules = []
     for _ in range(depth):
         lin = Linear(width, width, rng=gen)
-        if init == "he":
-            lin.W.data = gen.normal(0.0, np.sqrt(2.0 / width), size=(width, width))
+        if init != "default":
+            std = float(gain) * init_std(init, width, width)
+            lin.W.data = gen.normal(0.0, std, size=(width, width))
             lin.b.data = np.full(width, float(bias))
         modules += [lin, activation_module(name)]
     return Sequential(*modules)
 
 
 def gradient_profile(name: str, depth: int, width: int = 32, n: int = 64, seed: int = 0,
-                     init: str = "he") -> np.ndarray:
-    """Градиент, дошедший до каждого слоя глубокой сети (один запуск).
+                     init: str = "he", gain: float = 1.0) -> np.ndarray:
+    """Ошибка δ_ℓ = ∂L/∂z_ℓ, дошедшая до каждого слоя глубокой сети (один запуск).
 
-    Сеть ``deep_stack(name, depth, width, init=init)`` получает батч X ~ N(0, 1) формы (n, width),
-    потери — MSE до случайной цели Y ~ N(0, 1). После ``backward`` у каждого ``Linear`` в
-    ``.grad_output`` лежит G_k = ∂L/∂z_k формы (n, width). Возвращает массив формы (depth,):
-    среднеквадратичное значение √(mean G_k²) для слоёв k = 1 … depth (от входа к выходу).
+    Сеть ``deep_stack(name, depth, width, init=init, gain=gain)`` получает батч X ~ N(0, 1) формы
+    (n, width), потери — MSE до случайной цели Y ~ N(0, 1). После ``backward`` у каждого ``Linear``
+    в ``.grad_output`` лежит δ_ℓ формы (n, width). Возвращает массив формы (depth,):
+    среднеквадратичное значение √(mean δ_ℓ²) для слоёв ℓ = 1 … D (от входа к выходу).
     """
     gen = np.random.default_rng(seed)
-    model = deep_stack(name, depth, width, rng=gen, init=init)
+    model = deep_stack(name, depth, width, rng=gen, init=init, gain=gain)
     X = gen.standard_normal((check_positive_int(n, "n"), width))
     Y = gen.standard_normal((n, width))
     loss_fn = MSELoss()
@@ -219,13 +237,14 @@ def gradient_profile(name: str, depth: int, width: int = 32, n: int = 64, seed: 
 
 
 @lru_cache(maxsize=512)
-def _mean_profile(name: str, depth: int, width: int, n: int, seeds: tuple, init: str) -> np.ndarray:
-    logs = [np.log10(gradient_profile(name, depth, width, n, s, init)) for s in seeds]
+def _mean_profile(name: str, depth: int, width: int, n: int, seeds: tuple, init: str,
+                  gain: float) -> np.ndarray:
+    logs = [np.log10(gradient_profile(name, depth, width, n, s, init, gain)) for s in seeds]
     return 10.0 ** np.mean(logs, axis=0)
 
 
 def mean_gradient_profile(name: str, depth: int, seeds=(0, 1, 2, 3, 4), width: int = 32,
-                          n: int = 64, init: str = "he") -> np.ndarray:
+                          n: int = 64, init: str = "he", gain: float = 1.0) -> np.ndarray:
     """Профиль ``gradient_profile``, усреднённый по зёрнам ``seeds`` (среднее геометрическое).
 
     Градиенты разных слоёв различаются на порядки, поэтому усредняем их логарифмы:
@@ -234,7 +253,7 @@ def mean_gradient_profile(name: str, depth: int, seeds=(0, 1, 2, 3, 4), width: i
     seeds = tuple(int(s) for s in seeds)
     if not seeds:
         raise ValueError("mean_gradient_profile: нужен хотя бы один seed")
-    out = _mean_profile(name, int(depth), int(width), int(n), seeds, init)
+    out = _mean_profile(name, int(depth), int(width), int(n), seeds, init, float(gain))
     return out.copy()
 
 

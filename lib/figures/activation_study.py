@@ -11,7 +11,7 @@ import numpy as np
 from .. import widgets
 from ..chapters.activation_study import ACTIVATIONS, get_activation, mean_gradient_profile, transformed
 
-__all__ = ["COLORS", "plot_activations", "plot_profiles", "plot_dead_share"]
+__all__ = ["COLORS", "plot_activations", "plot_profiles", "plot_layer_speeds", "plot_dead_share"]
 
 #: Цвет каждой активации на всех рисунках главы.
 COLORS = {"sigmoid": "C0", "tanh": "C1", "relu": "C2", "leaky_relu": "C3", "gelu": "C4", "silu": "C5"}
@@ -39,27 +39,59 @@ def plot_activations(names, fig=None, lim: float = 4.0):
     return fig
 
 
-def plot_profiles(profiles: dict, ax=None, title: str = ""):
-    """Профили градиента на логарифмической оси: ``profiles`` — {имя активации: массив (depth,)}."""
+def plot_profiles(profiles: dict, ax=None, title: str = "", colors: dict | None = None):
+    """Профили градиента на логарифмической оси: ``profiles`` — {подпись: массив (D,)}.
+
+    Подпись — имя активации ('relu', …) или любая строка; для строки цвет берётся по имени
+    активации из ``colors`` ({подпись: имя активации}), иначе — следующий цвет matplotlib.
+    """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     if ax is None:
         fig = Figure(figsize=(7, 3.2), layout="constrained")
         ax = fig.add_subplot(1, 1, 1)
-    for name, prof in profiles.items():
-        act = get_activation(name)
-        ax.semilogy(np.arange(1, len(prof) + 1), prof, "o-", color=COLORS[name], lw=2, ms=4,
-                    label=act.label)
-    from matplotlib.ticker import MaxNLocator
-
+    colors = colors or {}
+    for key, prof in profiles.items():
+        if key in ACTIVATIONS:
+            color, label = COLORS[key], get_activation(key).label
+        else:
+            color, label = COLORS.get(colors.get(key, ""), None), key
+        ax.semilogy(np.arange(1, len(prof) + 1), prof, "o-", color=color, lw=2, ms=4, label=label)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("номер слоя k (1 — у входа)")
-    ax.set_ylabel("RMS ∂L/∂z_k")
+    ax.set_xlabel(r"номер слоя $\ell$ (1 — у входа)")
+    ax.set_ylabel(r"RMS $\delta_\ell = \partial L/\partial z_\ell$")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title, fontsize=10)
     return ax.figure
+
+
+def plot_layer_speeds(runs: dict, fig=None):
+    """Скорость обучения слоёв по эпохам: ``runs`` — {имя активации: массив (эпохи, слои)}.
+
+    По панели на активацию, логарифмическая ось; последний столбец — выходной слой (пунктир).
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    if fig is None:
+        fig = Figure(figsize=(9, 3), layout="constrained")
+    axes = fig.subplots(1, len(runs), sharey=True, squeeze=False)[0]
+    for ax, (name, speeds) in zip(axes, runs.items()):
+        epochs = np.arange(1, speeds.shape[0] + 1)
+        for k in range(speeds.shape[1]):
+            last = k == speeds.shape[1] - 1
+            ax.semilogy(epochs, speeds[:, k], "--" if last else "o-", ms=3, lw=1.5,
+                        color="0.4" if last else f"C{k}", label="выход" if last else f"слой {k + 1}")
+        ax.set_title(get_activation(name).label, fontsize=10)
+        ax.set_xlabel("эпоха")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3, which="both")
+    axes[0].set_ylabel(r"$\|\Delta W_\ell\| \, / \, \|W_\ell\|$ за эпоху")
+    axes[-1].legend(fontsize=7, loc="lower right")
+    return fig
 
 
 def plot_dead_share(biases, shares, ax=None):
@@ -75,7 +107,7 @@ def plot_dead_share(biases, shares, ax=None):
     shares = np.asarray(shares)
     for k in range(shares.shape[1]):
         ax.plot(biases, 100 * shares[:, k], "o-", ms=3, lw=1.5, label=f"слой {k + 1}")
-    ax.set_xlabel("начальный свободный член b всех нейронов")
+    ax.set_xlabel("начальный свободный член b нейронов первого слоя")
     ax.set_ylabel("мёртвых нейронов, %")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
@@ -169,8 +201,8 @@ def _setup_depth(fig, name: str, depth: int) -> dict:
     main, = ax.semilogy([np.nan], [np.nan], color=COLORS[name], **style)
     relu, = ax.semilogy([np.nan], [np.nan], color=COLORS["relu"], **style)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("номер слоя k (1 — у входа)")
-    ax.set_ylabel("RMS ∂L/∂z_k")
+    ax.set_xlabel(r"номер слоя $\ell$ (1 — у входа)")
+    ax.set_ylabel(r"RMS $\delta_\ell = \partial L/\partial z_\ell$")
     ax.grid(alpha=0.3, which="both")
     # the title changes with the sliders; the still title " " only reserves its place in the
     # layout, and the moving text (out of the layout) is put where the title goes
