@@ -178,3 +178,11 @@ def test_chapter_figures_draw():
                 neuron_fig.draw_logic(), neuron_fig.draw_xor_network(),
                 neuron_fig.draw_clouds(X, y, mu1 - mu0, (mu0 @ mu0 - mu1 @ mu1) / 2)):
         assert len(widgets.render_png(fig)) > 1000
+
+
+@pytest.mark.parametrize("values", widgets.get("ch01.xor_try").grid(9))
+def test_xor_try_never_gets_all_four(values):
+    w = np.array([values["w1"], values["w2"]])
+    right = neuron.xor_correct(w, values["b"])
+    assert 0 <= right <= 3
+    assert right == int(np.sum(neuron.heaviside(neuron.BOOLEAN_INPUTS @ w + values["b"]) == neuron.XOR_TARGETS))

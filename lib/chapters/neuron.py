@@ -16,7 +16,7 @@ from ..activations import sigmoid
 
 __all__ = ["neuron", "layer", "neuron_field", "step_center", "step_slope", "boundary_segment",
            "heaviside", "signed_distance", "log_odds", "parameter_count", "BOOLEAN_INPUTS", "LOGIC_NEURONS",
-           "truth_table", "XOR_TARGETS", "XOR_HIDDEN", "XOR_OUTPUT", "xor_network", "count_separating",
+           "truth_table", "XOR_TARGETS", "XOR_HIDDEN", "XOR_OUTPUT", "xor_correct", "xor_network", "count_separating",
            "compose_linear", "two_clouds_means", "two_clouds", "accuracy"]
 
 
@@ -148,6 +148,13 @@ def truth_table(w, b, inputs=None):
 
 
 XOR_TARGETS = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+def xor_correct(w, b) -> int:
+    """На скольких из четырёх точек {0, 1}² пороговый нейрон 𝟙[xω + b > 0] совпадает с XOR (0 … 3)."""
+    return int(np.sum(truth_table(w, b) == XOR_TARGETS))
+
+
 XOR_HIDDEN = (np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([-0.5, 1.5]))
 """Скрытый слой сети для XOR: (W₁ формы (2, 2), b₁ формы (2,)); столбцы — нейроны ИЛИ и НЕ-И."""
 XOR_OUTPUT = (np.array([1.0, 1.0]), -1.5)

@@ -1,9 +1,8 @@
 """Глава 1: рисунки и панели со слайдерами.
 
 Рисунки: схема нейрона, схема слоя d → H с подписанными весами ω_ih, ступенька и сигмоида,
-логические функции одним нейроном, XOR двумя слоями, два облака точек. Панели ``ch01.neuron2d``
-и ``ch01.step1d`` регистрируются при импорте модуля. Математика — в ``lib.chapters.neuron``.
-"""
+логические функции одним нейроном, XOR двумя слоями, два облака точек. Панели ``ch01.neuron2d``,
+``ch01.step1d``, ``ch01.xor_try`` регистрируются при импорте. Математика — в ``lib.chapters.neuron``."""
 
 from __future__ import annotations
 
@@ -11,21 +10,10 @@ import numpy as np
 
 from .. import widgets
 from ..activations import sigmoid
-from ..chapters.neuron import (
-    BOOLEAN_INPUTS,
-    LOGIC_NEURONS,
-    XOR_HIDDEN,
-    XOR_OUTPUT,
-    XOR_TARGETS,
-    boundary_segment,
-    heaviside,
-    neuron_field,
-    step_center,
-    xor_network,
-)
+from ..chapters import neuron as N
 
-__all__ = ["draw_neuron", "draw_layer", "draw_step_and_sigmoid", "draw_logic", "draw_xor_network",
-           "draw_clouds", "show"]
+__all__ = ["draw_neuron", "draw_layer", "draw_step_and_sigmoid", "draw_logic", "draw_xor_network", "draw_clouds",
+           "show"]
 
 _FIELD_LIM = 3.0
 
@@ -117,22 +105,20 @@ def draw_step_and_sigmoid(fig=None):
     fig = _new((8.0, 2.8), fig)
     z = np.linspace(-6, 6, 601)
     ax1, ax2 = fig.subplots(1, 2, sharey=True)
-    ax1.plot(z[z <= 0], heaviside(z[z <= 0]), color="C3", lw=2, label="𝟙[z > 0]")
-    ax1.plot(z[z > 0], heaviside(z[z > 0]), color="C3", lw=2)
+    ax1.plot(z, np.where(z == 0, np.nan, N.heaviside(z)), color="C3", lw=2, label="𝟙[z > 0]")  # no vertical jump
     ax1.plot(z, sigmoid(z), color="C0", lw=2, label="σ(z)")
     for w in (1.0, 3.0, 10.0):
         ax2.plot(z, sigmoid(w * z), lw=1.8, label=f"σ({_ru(w)}·z)" if w != 1 else "σ(z)")
     for ax in (ax1, ax2):
         ax.axhline(0.5, color="0.6", lw=0.8, ls="--")
-        ax.set_xlabel("z")
+        ax.set(xlabel="z", xticks=[-6, -3, 0, 3, 6], xticklabels=["−6", "−3", "0", "3", "6"])
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=8)
-        ax.set_xticks([-6, -3, 0, 3, 6], ["−6", "−3", "0", "3", "6"])
     ax1.set_yticks([0, 0.5, 1], ["0", "0,5", "1"])
     return fig
 
 
-def _boolean_axes(ax, targets, title, points=BOOLEAN_INPUTS):
+def _boolean_axes(ax, targets, title, points=N.BOOLEAN_INPUTS):
     for (x1, x2), t in zip(points, targets):
         ax.scatter([x1], [x2], s=120, marker="o" if t else "X", color="C1" if t else "C0",
                    edgecolor="black", zorder=3)
@@ -141,20 +127,27 @@ def _boolean_axes(ax, targets, title, points=BOOLEAN_INPUTS):
     ax.set_title(title, fontsize=10)
 
 
+_G = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+
+
+def _half_plane(ax, w, b, **line_kw):
+    """Shades the side xω + b > 0 of the square [−0.5, 1.5]² and draws the line xω + b = 0."""
+    G1, G2 = _G
+    ax.contourf(G1, G2, N.heaviside(G1 * w[0] + G2 * w[1] + b), levels=[-0.5, 0.5, 1.5], colors=["white", "#fde2c8"])
+    seg = N.boundary_segment(w[0], w[1], b, lim=1.5)
+    if seg is not None:
+        ax.plot(*seg, color="black", lw=1.5, **line_kw)
+
+
 def draw_logic(fig=None):
     """Четыре точки {0, 1}²: И и ИЛИ разделяются прямой нейрона (закрашена сторона ŷ = 1), XOR — нет."""
     fig = _new((9.0, 3.2), fig)
     axes = fig.subplots(1, 3)
-    g = np.linspace(-0.5, 1.5, 201)
-    G1, G2 = np.meshgrid(g, g)
     for ax, name in zip(axes[:2], ("И", "ИЛИ")):
-        w, b = LOGIC_NEURONS[name]
-        ax.contourf(G1, G2, heaviside(G1 * w[0] + G2 * w[1] + b), levels=[-0.5, 0.5, 1.5],
-                    colors=["white", "#fde2c8"])
-        ax.plot(*boundary_segment(w[0], w[1], b, lim=1.5), color="black", lw=1.5)
-        _boolean_axes(ax, heaviside(BOOLEAN_INPUTS @ w + b),
-                      f"{name}: ω = ({_ru(w[0])}; {_ru(w[1])}), b = {_ru(b)}")
-    _boolean_axes(axes[2], XOR_TARGETS, "XOR: ни одна прямая не разделяет")
+        w, b = N.LOGIC_NEURONS[name]
+        _half_plane(ax, w, b)
+        _boolean_axes(ax, N.truth_table(w, b), f"{name}: ω = ({_ru(w[0])}; {_ru(w[1])}), b = {_ru(b)}")
+    _boolean_axes(axes[2], N.XOR_TARGETS, "XOR: ни одна прямая не разделяет")
     return fig
 
 
@@ -165,28 +158,32 @@ def draw_xor_network(fig=None):
     """
     fig = _new((8.4, 3.4), fig)
     ax1, ax2 = fig.subplots(1, 2)
-    g = np.linspace(-0.5, 1.5, 301)
-    G1, G2 = np.meshgrid(g, g)
-    out = xor_network(np.column_stack([G1.ravel(), G2.ravel()]))[1].reshape(G1.shape)
+    G1, G2 = _G
+    out = N.xor_network(np.column_stack([G1.ravel(), G2.ravel()]))[1].reshape(G1.shape)
     ax1.contourf(G1, G2, out, levels=[-0.5, 0.5, 1.5], colors=["white", "#fde2c8"])
-    W1, b1 = XOR_HIDDEN
+    W1, b1 = N.XOR_HIDDEN
     for h, (name, ls) in enumerate((("ИЛИ", "-"), ("НЕ-И", "--"))):
-        ax1.plot(*boundary_segment(W1[0, h], W1[1, h], b1[h], lim=1.5), color="black", lw=1.5, ls=ls,
+        ax1.plot(*N.boundary_segment(W1[0, h], W1[1, h], b1[h], lim=1.5), color="black", lw=1.5, ls=ls,
                  label=f"нейрон {h + 1}: {name}")
     ax1.legend(loc="upper right", fontsize=7)
-    _boolean_axes(ax1, XOR_TARGETS, "вход x: сеть отвечает 1 в полосе")
-    a = xor_network(BOOLEAN_INPUTS)[0]
-    w2, b2 = XOR_OUTPUT
-    ax2.contourf(G1, G2, heaviside(G1 * w2[0] + G2 * w2[1] + b2), levels=[-0.5, 0.5, 1.5],
-                 colors=["white", "#fde2c8"])
-    ax2.plot(*boundary_segment(w2[0], w2[1], b2, lim=1.5), color="black", lw=1.5, label="выход: И")
+    _boolean_axes(ax1, N.XOR_TARGETS, "вход x: сеть отвечает 1 в полосе")
+    a = N.xor_network(N.BOOLEAN_INPUTS)[0]
+    _half_plane(ax2, *N.XOR_OUTPUT, label="выход: И")
     ax2.legend(loc="lower left", fontsize=7)
-    _boolean_axes(ax2, XOR_TARGETS, "скрытый слой a: классы разделяет прямая", points=a)
-    for k, ((x1, x2), (a1, a2)) in enumerate(zip(BOOLEAN_INPUTS, a)):
+    _boolean_axes(ax2, N.XOR_TARGETS, "скрытый слой a: классы разделяет прямая", points=a)
+    for k, ((x1, x2), (a1, a2)) in enumerate(zip(N.BOOLEAN_INPUTS, a)):
         ax2.annotate(f"x = ({x1:.0f}, {x2:.0f})", (a1, a2), xytext=(a1 - 0.3, a2 + 0.13 + 0.12 * (k == 2)),
                      fontsize=7)
     ax2.set(xlabel="a₁ (ИЛИ)", ylabel="a₂ (НЕ-И)")
     return fig
+
+
+def _draw_xor_try(fig, w1: float, w2: float, b: float) -> None:
+    ax, w = fig.add_subplot(1, 1, 1), np.array([w1, w2])
+    _half_plane(ax, w, b)
+    _boolean_axes(ax, N.XOR_TARGETS, f"XOR: верно {N.xor_correct(w, b)} из 4; закрашено — ответ 1")
+    for (x1, x2), ok in zip(N.BOOLEAN_INPUTS, N.truth_table(w, b) == N.XOR_TARGETS):
+        ax.text(x1 + 0.09, x2 + 0.09, "✓" if ok else "✗", color="green" if ok else "red", fontsize=12)
 
 
 def draw_clouds(X, y, w, b, fig=None):
@@ -194,15 +191,14 @@ def draw_clouds(X, y, w, b, fig=None):
     fig = _new((4.8, 4.0), fig)
     ax = fig.add_subplot(1, 1, 1)
     lim = (float(X.min()) - 0.5, float(X.max()) + 0.5)
-    g = np.linspace(*lim, 201)
-    G1, G2 = np.meshgrid(g, g)
+    G1, G2 = np.meshgrid(np.linspace(*lim, 201), np.linspace(*lim, 201))
     im = ax.imshow(sigmoid(G1 * w[0] + G2 * w[1] + b), extent=(*lim, *lim), origin="lower", cmap="RdBu_r",
                    vmin=0, vmax=1, alpha=0.55)
     fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.85)
     for k, marker in ((0, "X"), (1, "o")):
         ax.scatter(*X[y == k].T, s=16, marker=marker, color=f"C{k}", edgecolor="black", lw=0.4,
                    label=f"класс {k}")
-    ax.plot(*boundary_segment(w[0], w[1], b, lim=max(map(abs, lim))), color="black", lw=1.5)
+    ax.plot(*N.boundary_segment(w[0], w[1], b, lim=max(map(abs, lim))), color="black", lw=1.5)
     p0 = -b * np.asarray(w) / (w @ w)
     ax.annotate("", xy=tuple(p0 + w / np.linalg.norm(w)), xytext=tuple(p0),
                 arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
@@ -222,11 +218,7 @@ def _setup_neuron2d(fig, w1: float, w2: float, b: float) -> dict:
                         arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
     omega = ax.text(0.0, 0.0, "ω", fontsize=12)
     legend = ax.legend(loc="lower left", fontsize=8)
-    ax.set_xlim(-lim, lim)
-    ax.set_ylim(-lim, lim)
-    ax.set_xlabel("x₁")
-    ax.set_ylabel("x₂")
-    ax.set_aspect("equal")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel="x₁", ylabel="x₂", aspect="equal")
     # The image covers the whole axes: the spines are redrawn over it on every frame.
     return {"image": im, "line": line, "arrow": arrow, "omega": omega, "legend": legend,
             "spines": list(ax.spines.values())}
@@ -234,8 +226,8 @@ def _setup_neuron2d(fig, w1: float, w2: float, b: float) -> dict:
 
 def _update_neuron2d(state: dict, w1: float, w2: float, b: float) -> list:
     lim = _FIELD_LIM
-    state["image"].set_data(neuron_field(w1, w2, b, lim=lim, resolution=81)[2])
-    seg = boundary_segment(w1, w2, b, lim)
+    state["image"].set_data(N.neuron_field(w1, w2, b, lim=lim, resolution=81)[2])
+    seg = N.boundary_segment(w1, w2, b, lim)
     has_line = seg is not None
     state["line"].set_visible(has_line)
     state["legend"].set_visible(has_line)
@@ -265,10 +257,7 @@ def _setup_step1d(fig, w: float, b: float) -> dict:
     curve, = ax.plot(_STEP_X, np.zeros_like(_STEP_X), lw=2, label="σ(ωx + b)")
     center = ax.axvline(0.0, color="C3", lw=1, ls=":", label="x₀ = −b/ω")
     label = ax.text(0.98, 0.05, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=9, color="C3")
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_xlim(-4, 4)
-    ax.set_xlabel("x")
-    ax.set_ylabel("ŷ")
+    ax.set(ylim=(-0.05, 1.05), xlim=(-4, 4), xlabel="x", ylabel="ŷ")
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     return {"curve": curve, "center": center, "label": label}
@@ -276,7 +265,7 @@ def _setup_step1d(fig, w: float, b: float) -> dict:
 
 def _update_step1d(state: dict, w: float, b: float) -> list:
     state["curve"].set_ydata(sigmoid(w * _STEP_X + b))
-    x0 = step_center(w, b) if w != 0 else None
+    x0 = N.step_center(w, b) if w != 0 else None
     visible = x0 is not None and -4 <= x0 <= 4
     state["center"].set_visible(visible)
     state["label"].set_visible(visible)
@@ -315,4 +304,17 @@ widgets.register(widgets.Panel(
     figsize=(6.0, 3.0),
     snapshots=({"w": 1.0, "b": -1.0}, {"w": 3.0, "b": -3.0}, {"w": 10.0, "b": -10.0}),
     snapshot_figsize=(6.0, 2.4),
+))
+
+widgets.register(widgets.Panel(
+    key="ch01.xor_try",
+    title="Один нейрон против XOR: подберите ω₁, ω₂, b — больше трёх точек из четырёх не выйдет",
+    controls=tuple(widgets.FloatSlider(name, label, -3.0, 3.0, 0.1, value)
+                   for name, label, value in (("w1", "ω₁", 1.0), ("w2", "ω₂", 1.0), ("b", "b", -0.5))),
+    draw=_draw_xor_try,
+    figsize=(4.2, 3.8),
+    snapshots=({"w1": 1.0, "w2": 1.0, "b": -0.5}, {"w1": -1.0, "w2": -1.0, "b": 1.5},
+               {"w1": 1.0, "w2": -1.0, "b": -0.5}, {"w1": 0.0, "w2": 0.0, "b": 1.0}),
+    snapshot_figsize=(3.8, 3.4),
+    snapshot_cols=2,
 ))
