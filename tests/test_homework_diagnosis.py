@@ -13,6 +13,8 @@ import types
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lib.activations import sigmoid
 from lib.homework import TASKS, check, load_all
@@ -269,3 +271,24 @@ def test_check_never_raises_whatever_comes_back(key):
         def raising(*args, _e=exc):
             raise _e
         assert check(key, raising).status == "error"
+
+
+# a fuzzed property: whatever object a student's function returns, check() gives a verdict
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=True),
+                     st.text(max_size=5), st.complex_numbers(allow_nan=True, allow_infinity=True))
+_arrays = st.tuples(st.lists(st.integers(0, 4), min_size=0, max_size=3),
+                    st.sampled_from(["float64", "float32", "int64", "bool", "complex128", "object"])).map(
+    lambda a: np.ones(a[0], dtype=a[1]))
+_objects = st.recursive(st.one_of(_scalars, _arrays),
+                        lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner, inner),
+                                                st.dictionaries(st.text(max_size=3), inner, max_size=3)),
+                        max_leaves=8)
+
+
+@pytest.mark.parametrize("key", sorted(TASKS))
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(obj=_objects)
+def test_check_never_raises_over_fuzzed_answers(key, obj):
+    verdict = check(key, lambda *args: obj)
+    assert not verdict.ok, (key, obj)              # no fuzzed object is the right answer
+    assert verdict.message.strip()
