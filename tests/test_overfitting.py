@@ -107,6 +107,18 @@ def test_dropout_narrows_the_gap_on_unseen_seeds():
     assert res["train"][0].max() < 0.5 * overfitting.NOISE**2           # the wide net memorises noise
 
 
+
+def test_forgotten_eval_exercise_two_noisy_numbers_both_above_the_eval_error():
+    # the exercise «Забытый model.eval()»: in train mode two passes differ and each is worse than eval
+    model, _ = overfitting.run(0.5, seed=0)
+    X_val, y_val = overfitting.make_data(overfitting.N_VAL, rng=1000)
+    model.eval()
+    eval_mse = float(np.mean((model(X_val) - y_val) ** 2))
+    model.train()
+    noisy = [float(np.mean((model(X_val) - y_val) ** 2)) for _ in range(20)]
+    model.eval()
+    assert len(set(noisy)) == len(noisy) and min(noisy) > eval_mse
+
 @pytest.mark.parametrize("p", [0.0, 0.3, 0.7])
 def test_thinned_masks_follow_dropout_rule(p):
     sizes = (3, 8, 8, 1)
