@@ -9,8 +9,9 @@ from . import Mistake, Task, register_task
 
 _x = np.linspace(0.0, 1.0, 11)
 
-# Inputs: points x (n,), edges a < b and steepness k. The last case has k = 1000, where a naive
-# 1/(1 + exp(−z)) overflows (exp(900)); a ≠ 0 and b − a ≠ 1 so that forgotten shifts or scalings show.
+# Inputs: points x (n,), edges u1 < u2 and steepness w (ω in the chapter). The last case has w = 1000,
+# where a naive 1/(1 + exp(−z)) overflows (exp(900)); u1 ≠ 0 and u2 − u1 ≠ 1 so that forgotten shifts or
+# scalings show.
 _BUMP_CASES = [
     (_x, 0.3, 0.6, 20.0),
     (np.linspace(-1.0, 2.0, 7), 0.25, 1.5, 3.0),
@@ -18,8 +19,8 @@ _BUMP_CASES = [
 ]
 
 
-def bump_reference(x, a, b, k):
-    return sigmoid(k * (x - a)) - sigmoid(k * (x - b))
+def bump_reference(x, u1, u2, w):
+    return sigmoid(w * (x - u1)) - sigmoid(w * (x - u2))
 
 
 def _naive_sigmoid(z):
@@ -28,22 +29,23 @@ def _naive_sigmoid(z):
 
 register_task(Task(
     key="ch02.bump",
-    func_name="bump(x, a, b, k)",
+    func_name="bump(x, u1, u2, w)",
     reference=bump_reference,
     cases=_BUMP_CASES,
     mistakes=[
-        Mistake(lambda x, a, b, k: sigmoid(k * (x - b)) - sigmoid(k * (x - a)),
-                "ступеньки вычтены в обратном порядке: горб получился перевёрнутым (≈ −1 на [a, b]). "
-                "Из ступеньки, которая включается раньше (в точке a), вычитают более позднюю (в b)."),
-        Mistake(lambda x, a, b, k: sigmoid(k * x - a) - sigmoid(k * x - b),
-                "сдвиг не умножен на крутизну: σ(kx − a) переключается в точке a/k, а не в a. "
-                "Нужно σ(k(x − a)) = σ(kx − ka)."),
-        Mistake(lambda x, a, b, k: sigmoid(k * (x - a)) + sigmoid(k * (x - b)),
+        Mistake(lambda x, u1, u2, w: sigmoid(w * (x - u2)) - sigmoid(w * (x - u1)),
+                "ступеньки вычтены в обратном порядке: горб получился перевёрнутым (≈ −1 на [u₁, u₂]). "
+                "Из ступеньки, которая включается раньше (в точке u₁), вычитают более позднюю (в u₂)."),
+        Mistake(lambda x, u1, u2, w: sigmoid(w * x - u1) - sigmoid(w * x - u2),
+                "сдвиг не умножен на крутизну: σ(ωx − u₁) переключается в точке u₁/ω, а не в u₁. "
+                "Нужно σ(ω(x − u₁)) = σ(ωx − ωu₁)."),
+        Mistake(lambda x, u1, u2, w: sigmoid(w * (x - u1)) + sigmoid(w * (x - u2)),
                 "ступеньки сложены, а не вычтены: сумма двух ступенек — лестница высотой 2, а не горб."),
-        Mistake(lambda x, a, b, k: sigmoid(x - a) - sigmoid(x - b),
-                "забыта крутизна k: σ(x − a) − σ(x − b) — почти плоская волна, а не горб высотой ≈ 1 на [a, b]."),
-        Mistake(lambda x, a, b, k: _naive_sigmoid(k * (x - a)) - _naive_sigmoid(k * (x - b)),
-                "при большой крутизне k экспонента exp(−k(x − a)) переполняется. Формула верна, но "
+        Mistake(lambda x, u1, u2, w: sigmoid(x - u1) - sigmoid(x - u2),
+                "забыта крутизна ω: σ(x − u₁) − σ(x − u₂) — почти плоская волна, а не горб высотой ≈ 1 "
+                "на [u₁, u₂]."),
+        Mistake(lambda x, u1, u2, w: _naive_sigmoid(w * (x - u1)) - _naive_sigmoid(w * (x - u2)),
+                "при большой крутизне ω экспонента exp(−ω(x − u₁)) переполняется. Формула верна, но "
                 "считайте σ устойчиво — возьмите sigmoid из lib.activations."),
     ],
 ))
