@@ -3,11 +3,12 @@
 Весь курс на одном настоящем наборе данных — 1797 картинок 8×8 из scikit-learn
 (``lib.data.load_digits_split``). Модель — многослойный перцептрон
 
-    h = ReLU(xW₁ + b₁),  h̃ = Dropout_p(h),  z = h̃W₂ + b₂ ∈ R^K,  K = 10,
+    z₁ = xW₁ + b₁,  a₁ = ReLU(z₁),  ã₁ = Dropout_p(a₁),  z = ã₁W₂ + b₂ ∈ R^K,  K = 10,
 
 где x ∈ R^64 — строка яркостей в [0, 1], W₁ ∈ R^{64×H}, W₂ ∈ R^{H×10}. Потеря —
-кросс-энтропия на логитах z, обучение — мини-батчи и SGD с моментом (``lib.training.fit``).
-Здесь же — точность и матрица ошибок. Рисунки и панель «обучить заново» — в ``lib.figures.digits``.
+кросс-энтропия на логитах z, обучение — мини-батчи и SGD с импульсом (``lib.training.fit``),
+гиперпараметры выбираются по валидации. Здесь же — точность и матрица ошибок; отладочные
+проверки — в ``lib.chapters.digits_debug``, рисунки и панель — в ``lib.figures.digits``.
 """
 
 from __future__ import annotations
@@ -20,17 +21,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import as_generator, check_positive_int
+from .._validate import as_float_array, as_generator, check_ndim, check_positive_int
+from ..activations import log_softmax
 from ..data import load_digits_split
 from ..dropout import Dropout
 from ..layers import Linear, ReLU, Sequential
 from ..losses import CrossEntropyLoss
 from ..optim import SGD
-from ..training import History, evaluate, fit
+from ..training import History, fit
 
 __all__ = ["N_FEATURES", "N_CLASSES", "digits_data", "build_model", "count_parameters",
-           "TrainResult", "train_digits", "predict", "accuracy_from_labels", "confusion_matrix",
-           "misclassified", "confused_pairs"]
+           "TrainResult", "single_thread_blas", "train_digits", "train_cached", "select_hyperparameters",
+           "per_object_loss", "accuracy_standard_error", "predict", "accuracy_from_labels",
+           "confusion_matrix", "misclassified", "confused_pairs"]
 
 #: d — число признаков (пикселей 8×8).
 N_FEATURES = 64
@@ -71,13 +74,20 @@ def _check_p(p) -> float:
 def build_model(hidden: int = 128, p: float = 0.2, rng=0) -> Sequential:
     """Перцептрон с одним скрытым слоем: Linear(64, H) → ReLU → Dropout(p) → Linear(H, 10).
 
-    hidden: H — число нейронов скрытого слоя; p: вероятность dropout, 0 ≤ p < 1;
-    rng: зерно или ``np.random.Generator`` (начальные веса и маски dropout).
-    Выход модели — логиты z формы (n, 10); softmax применяет уже функция потерь.
+    z₁ = xW₁ + b₁ (W₁: 64×H), a₁ = ReLU(z₁), ã₁ = Dropout_p(a₁), z = ã₁W₂ + b₂ (W₂: H×10).
+    hidden: H — число нейронов скрытого слоя; ``hidden=0`` — без скрытого слоя, то есть
+    softmax-регрессия z = xW + b (W: 64×10), тогда нужно p = 0 (dropout ставить некуда);
+    p: вероятность dropout, 0 ≤ p < 1; rng: зерно или ``np.random.Generator`` (начальные
+    веса и маски dropout). Выход — логиты z формы (n, 10); softmax применяет функция потерь.
     """
-    hidden = check_positive_int(hidden, "hidden (H)")
     p = _check_p(p)
     gen = as_generator(rng)
+    if hidden == 0 and not isinstance(hidden, bool):
+        if p:
+            raise ValueError(f"build_model: при hidden = 0 (softmax-регрессия) dropout ставить некуда, "
+                             f"нужно p = 0, получено p = {p}")
+        return Sequential(Linear(N_FEATURES, N_CLASSES, rng=gen))
+    hidden = check_positive_int(hidden, "hidden (H)")
     return Sequential(
         Linear(N_FEATURES, hidden, rng=gen),
         ReLU(),
@@ -93,19 +103,17 @@ def count_parameters(model) -> int:
 
 @dataclass
 class TrainResult:
-    """Итог обучения: модель (в режиме eval), история по эпохам, время обучения в секундах,
-    потеря и точность на тестовой выборке."""
+    """Итог обучения: модель (в режиме eval), история по эпохам (потеря и точность на обучении
+    и валидации) и время обучения в секундах. Тестовую выборку обучение не трогает."""
 
     model: Sequential
     history: History
     seconds: float
-    test_loss: float
-    test_acc: float
 
 
-def _single_thread_blas():
-    """One BLAS thread: the matrices here are tiny (32×64 by 64×H), and on a busy machine
-    extra BLAS threads only spin; training runs about four times faster on one thread."""
+def single_thread_blas():
+    """Контекст «одна нить BLAS»: матрицы здесь крошечные (32×64 на 64×H), и на занятой машине
+    лишние нити BLAS только ждут; на одной нити обучение идёт в несколько раз быстрее."""
     try:
         from threadpoolctl import threadpool_limits  # installed with scikit-learn
     except ImportError:  # pragma: no cover - scikit-learn is required for the data anyway
@@ -118,13 +126,12 @@ def train_digits(hidden: int = 128, p: float = 0.2, lr: float = 0.1, epochs: int
                  data: dict | None = None) -> TrainResult:
     """Обучает ``build_model(hidden, p)`` на цифрах и возвращает ``TrainResult``.
 
-    Схема — ``lib.training.fit``: мини-батчи размера ``batch_size`` в случайном порядке,
-    кросс-энтропия, SGD с моментом μ = ``momentum`` и шагом η = ``lr``:
-    v_t = μ v_{t−1} + ∇L(θ_{t−1}), θ_t = θ_{t−1} − η v_t.
+    Схема — ``lib.training.fit``: мини-батчи размера |B| = ``batch_size`` в случайном порядке,
+    кросс-энтропия, SGD с импульсом β = ``momentum`` и шагом η = ``lr``:
+    v_t = β v_{t−1} + ∇L_{B_t}(θ_{t−1}), θ_t = θ_{t−1} − η v_t.
     Один генератор ``default_rng(seed)`` задаёт и начальные веса, и маски dropout, и порядок
-    батчей, поэтому при одном ``seed`` результат воспроизводится до бита.
-    После каждой эпохи история хранит потерю и точность на обучении и валидации;
-    тестовая выборка используется один раз, в конце.
+    батчей, поэтому при одном ``seed`` результат воспроизводится до бита. После каждой эпохи
+    история хранит потерю и точность на обучении и валидации (в режиме eval). Тест не трогается.
     """
     if data is None:
         data = digits_data(0)
@@ -133,7 +140,7 @@ def train_digits(hidden: int = 128, p: float = 0.2, lr: float = 0.1, epochs: int
     model = build_model(hidden, p, rng=gen)
     loss_fn = CrossEntropyLoss()
     optimizer = SGD(model.parameters(), lr=lr, momentum=momentum)
-    with _single_thread_blas():
+    with single_thread_blas():
         start = time.perf_counter()
         try:
             history = fit(model, loss_fn, optimizer, data["X_train"], data["y_train"], epochs=epochs,
@@ -141,9 +148,65 @@ def train_digits(hidden: int = 128, p: float = 0.2, lr: float = 0.1, epochs: int
         except ValueError as exc:  # activations became inf/NaN: the step η was too large
             raise ValueError(f"train_digits: обучение разошлось при η = {lr}: {exc}") from exc
         seconds = time.perf_counter() - start
-        model.eval()
-        test_loss, test_acc = evaluate(model, loss_fn, data["X_test"], data["y_test"])
-    return TrainResult(model, history, seconds, float(test_loss), float(test_acc))
+    model.eval()
+    return TrainResult(model, history, seconds)
+
+
+@functools.lru_cache(maxsize=64)
+def _train_cached(hidden: int, p: float, lr: float, epochs: int, seed: int) -> TrainResult:
+    return train_digits(hidden=hidden, p=p, lr=lr, epochs=epochs, seed=seed)
+
+
+def train_cached(hidden: int, p: float, lr: float, epochs: int = 15, seed: int = 0) -> TrainResult:
+    """``train_digits(hidden, p, lr, epochs, seed=seed)`` (импульс 0,9, батчи по 32), с памятью.
+
+    Результат детерминирован, поэтому запоминается: перебор гиперпараметров, панель
+    «обучить заново» и проверки в главе не обучают одну и ту же сеть дважды (как бы ни были
+    переданы аргументы — по позиции или по имени). Не меняйте возвращённую модель.
+    """
+    return _train_cached(int(hidden), float(p), float(lr), int(epochs), int(seed))
+
+
+def select_hyperparameters(hiddens, ps, lrs, epochs: int = 15, seed: int = 0) -> list:
+    """Перебор по сетке H × p × η, выбор — **только по валидации**.
+
+    Для каждого сочетания обучает сеть ``epochs`` эпох (``train_cached``) и записывает
+    наименьшую потерю на валидации по эпохам, номер этой эпохи (с 1) и точность на валидации
+    в ней. Возвращает список словарей {hidden, p, lr, best_epoch, val_loss, val_acc},
+    отсортированный по val_loss (первый — выбранный). H = 0 (softmax-регрессия) берётся
+    только с p = 0. Тестовая выборка не используется.
+    """
+    rows = []
+    for hidden in hiddens:
+        for p in ps:
+            if hidden == 0 and p:
+                continue
+            for lr in lrs:
+                h = train_cached(int(hidden), float(p), float(lr), epochs, seed).history
+                best = int(np.argmin(h["val_loss"]))
+                rows.append({"hidden": int(hidden), "p": float(p), "lr": float(lr), "best_epoch": best + 1,
+                             "val_loss": float(h["val_loss"][best]), "val_acc": float(h["val_acc"][best])})
+    return sorted(rows, key=lambda row: row["val_loss"])
+
+
+def per_object_loss(logits, y) -> np.ndarray:
+    """Потери на объектах L_i = −log softmax(z_i)_{y_i}: форма (n,); их среднее — кросс-энтропия L.
+
+    logits: (n, K), y: целые метки (n,). L_i велика, если сеть уверенно ошиблась.
+    """
+    logits = check_ndim(as_float_array(logits, "logits"), 2, "logits", "(n, K)")
+    y = _check_labels(y, "y", logits.shape[1])
+    if len(y) != len(logits):
+        raise ValueError(f"per_object_loss: {len(logits)} строк логитов, но {len(y)} меток")
+    return -log_softmax(logits, axis=1)[np.arange(len(y)), y]
+
+
+def accuracy_standard_error(acc: float, n: int) -> float:
+    """Стандартная ошибка доли верных ответов на n независимых объектах: √(a(1 − a)/n)."""
+    n = check_positive_int(n, "n")
+    if not 0.0 <= acc <= 1.0:
+        raise ValueError(f"accuracy_standard_error: точность должна лежать в [0, 1], получено {acc!r}")
+    return float(np.sqrt(acc * (1.0 - acc) / n))
 
 
 def predict(model, X) -> np.ndarray:

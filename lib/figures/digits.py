@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from .. import widgets
 from .._validate import as_float_array, check_ndim
-from ..chapters.digits import TrainResult, count_parameters, misclassified, train_digits
+from ..chapters.digits import TrainResult, count_parameters, misclassified, train_cached
 
 __all__ = ["plot_digits", "plot_history", "plot_confusion", "plot_misclassified", "PANEL_EPOCHS",
            "retrain_for_panel"]
@@ -95,22 +93,21 @@ def plot_misclassified(fig, images, y_true, y_pred, max_items: int = 20, cols: i
 PANEL_EPOCHS = 15
 
 
-@functools.lru_cache(maxsize=32)
 def retrain_for_panel(hidden: int, p: float, lr: float) -> TrainResult:
-    """Обучение для панели «обучить заново»: ``PANEL_EPOCHS`` эпох, зерно 0.
+    """Обучение для панели «обучить заново»: ``train_cached(hidden, p, lr, PANEL_EPOCHS)``, зерно 0.
 
-    Результат детерминирован, поэтому запоминается: живая панель, статичный рисунок и
-    проверки в блокноте не обучают одну и ту же сеть дважды. Не меняйте возвращённую модель.
+    Тот же запомненный результат, что и в переборе гиперпараметров главы. Не меняйте модель.
     """
-    return train_digits(hidden=hidden, p=p, lr=lr, epochs=PANEL_EPOCHS, seed=0)
+    return train_cached(int(hidden), float(p), float(lr), PANEL_EPOCHS, 0)
 
 
 def _draw_retrain(fig, hidden: int, p: float, lr: float):
     result = retrain_for_panel(hidden, p, lr)
+    best = int(np.argmin(result.history["val_loss"]))
     plot_history(fig, result.history,
-                 title=f"точность на тесте {100 * result.test_acc:.1f} %, "
-                       f"параметров {count_parameters(result.model)}, "
-                       f"обучение {result.seconds:.2f} с")
+                 title=(f"валидация: наименьшая потеря {result.history['val_loss'][best]:.3f} "
+                        f"на эпохе {best + 1}, точность {100 * result.history['val_acc'][-1]:.1f} %; "
+                        f"параметров {count_parameters(result.model)}").replace(".", ","))
 
 
 widgets.register(widgets.Panel(
