@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import gelu_grad, leaky_relu_grad, relu_grad, silu_grad, tanh_grad
+from ..activations import gelu_grad, leaky_relu_grad, relu, relu_grad, silu_grad, tanh_grad
 from ..quiz import Multiple, Numeric, Option, Single, tex
 from . import register
 
@@ -14,8 +14,12 @@ FAR = {name: float(f(np.array([Z_FAR]))[0]) for name, f in
 FAN_IN = 50
 HE_STD = float(np.sqrt(2.0 / FAN_IN))
 TANH_PRIME_0 = float(tanh_grad(np.array(0.0)))
-# E[ReLU(z)²] for z ~ N(0, 1): by symmetry half of E[z²] = 1
-RELU_SECOND_MOMENT = 0.5
+# E[ReLU(z)²] for z ~ N(0, 1) by quadrature with lib's ReLU (by symmetry it is half of E[z²] = 1)
+_Z = np.linspace(-40.0, 40.0, 800001)
+RELU_SECOND_MOMENT = float(np.sum(relu(_Z) ** 2 * np.exp(-0.5 * _Z**2)) * (_Z[1] - _Z[0]) / np.sqrt(2 * np.pi))
+# ReLU weights with variance GAIN² · 2/d_in: in the mean-field picture δ grows by GAIN per layer
+GAIN = 2.0
+GROWTH = float(np.sqrt(GAIN**2 * 2.0 * RELU_SECOND_MOMENT))
 
 register(
     Single(
@@ -78,6 +82,19 @@ register(
         "Разбейте ожидание на $z > 0$ и $z < 0$ и воспользуйтесь симметрией.",
         traps=((float(1 / np.sqrt(2 * np.pi)), 1e-3, "Это $\\mathbb E[\\mathrm{ReLU}(z)]$ — первый момент, а не второй."),
                (1.0, 1e-3, "Это $\\mathbb E[z^2]$; ReLU обнуляет отрицательную половину.")),
+    ),
+    Numeric(
+        "ch05.exploding",
+        f"Веса ReLU-сети из квадратных слоёв взяты из $\\mathcal N(0, s^2)$ с $s$ в {GAIN:g} раза больше, чем у Хе: "
+        "$s^2 = " + f"{GAIN**2:g}" + " \\cdot 2/d_{\\text{in}}$. Во сколько раз в среднем меняется ошибка "
+        "$\\delta_\\ell$ при переходе на слой назад?",
+        GROWTH, 0.05,
+        f"Верно: средний квадрат ошибки умножается на $H s^2 \\cdot \\tfrac12 = {GAIN**2:g}$, сама ошибка — на "
+        f"${tex(GROWTH)}$; за 14 слоёв это больше четырёх порядков — взрыв градиента.",
+        "Средний квадрат ошибки умножается на $H \\operatorname{Var}(w)\\,\\mathbb E[\\mathrm{ReLU}'(z)^2]$, а "
+        "$\\mathbb E[\\mathrm{ReLU}'(z)^2] = 1/2$ при симметричном $z$.",
+        traps=((GAIN**2, 1e-3, "Так меняется средний квадрат ошибки; сама ошибка — корень из этого."),
+               (1.0, 1e-3, "Единица — это при весах Хе; здесь они крупнее.")),
     ),
     Single(
         "ch05.dead-forever",
