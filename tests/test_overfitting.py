@@ -194,3 +194,27 @@ def test_errors_name_expected_and_received():
         overfitting.gap_experiment([], [0])
     with pytest.raises(ValueError, match="целое положительное"):
         overfitting.make_data(0)
+
+
+def test_exercise_solution_numbers():
+    # «Разброс выхода dropout»: sd ratio p = 0.5 vs 0.1 is 3, and sd/mean at p = 0.8 is 2
+    ratio = lambda p: np.sqrt(p / (1 - p))  # noqa: E731
+    assert np.isclose(ratio(0.5) / ratio(0.1), 3.0) and np.isclose(ratio(0.8), 2.0)
+    # «Сколько тонких сетей»: 2^16 networks; a whole hidden layer off with probability 1 − (1 − p^8)^2
+    assert 2**16 == 65_536
+    whole = lambda p: 1 - (1 - p**8) ** 2  # noqa: E731
+    assert round(whole(0.5), 4) == 0.0078 and f"{whole(0.1):.0e}" == "2e-08"
+    masks = [overfitting.thinned_masks((3, 8, 8, 1), 0.5, seed) for seed in range(20_000)]
+    share = np.mean([not m[1].any() or not m[2].any() for m in masks])
+    assert abs(share - whole(0.5)) < 5 * np.sqrt(whole(0.5) * (1 - whole(0.5)) / 20_000)
+    # «Усыхание весов»: 0.999^1000 ≈ e^{-1} ≈ 0.368, about 2.7 times smaller; ηγ > 2 diverges
+    shrink = (1 - 0.1 * 0.01) ** 1000
+    assert round(shrink, 3) == 0.368 and abs(shrink - np.exp(-1)) < 1e-3 and round(1 / shrink, 1) == 2.7
+    theta = nn.Parameter(np.array([1.0]))
+    opt = SGD([theta], lr=0.5, weight_decay=5.0)           # ηγ = 2.5 > 2, zero loss gradient
+    signs = []
+    for _ in range(10):
+        opt.zero_grad()
+        opt.step()
+        signs.append(np.sign(theta.data[0]))
+    assert abs(theta.data[0]) > 1e3 and np.all(np.diff(signs) != 0)   # grows and flips sign every step
