@@ -201,7 +201,7 @@ _CLOUDS_SHIFT = np.array([0.5, 0.5])
 
 
 def two_clouds_means(distance: float = 3.0):
-    """Центры μ₀, μ₁ двух облаков выборки two_clouds: массив формы (2, 2), ‖μ₁ − μ₀‖ = distance."""
+    """Центры c₀, c₁ двух облаков выборки two_clouds: массив формы (2, 2), ‖c₁ − c₀‖ = distance."""
     c = np.array([[-distance / 2, 0.0], [distance / 2, 0.0]])
     rot = np.array([[np.cos(_CLOUDS_ANGLE), np.sin(_CLOUDS_ANGLE)], [-np.sin(_CLOUDS_ANGLE), np.cos(_CLOUDS_ANGLE)]])
     return c @ rot + _CLOUDS_SHIFT
@@ -210,7 +210,7 @@ def two_clouds_means(distance: float = 3.0):
 def two_clouds(n: int = 100, distance: float = 3.0, rng=0):
     """Игрушечная выборка на плоскости: по n точек двух классов из нормальных облаков.
 
-    Класс k ∈ {0, 1} — точки μ_k + ξ, ξ ~ N(0, I) (единичная ковариация), центры μ_k — из
+    Класс k ∈ {0, 1} — точки c_k + ξ, ξ ~ N(0, I) (единичная ковариация), центры c_k — из
     two_clouds_means. Возвращает X формы (2n, 2) (сначала класс 0) и y формы (2n,).
     """
     gen = np.random.default_rng(rng)
