@@ -1,7 +1,7 @@
 """Глава 4. Мини-батчи: эпоха, батч, итерация; градиент по батчу и его разброс.
 
-Задача — линейная регрессия ŷ = ωx + b с параметрами θ = (ω, b) и MSE
-L(θ) = (1/n) Σ_i L_i(θ), где L_i(θ) = (ωx_i + b − y_i)² — потеря на объекте i.
+Задача — линейная регрессия ŷ = xω + b (один признак, d = 1) с параметрами θ = (ω, b) и MSE
+L(θ) = (1/n) Σ_i L_i(θ), где L_i(θ) = (x_iω + b − y_i)² — потеря на объекте i.
 Батч B ⊂ {1, …, n} из |B| объектов; потеря на нём L_B = (1/|B|) Σ_{i∈B} L_i, градиент
 g_B = ∇L_B(θ). Шаг по батчу B_t: θ_t = θ_{t−1} − η ∇L_{B_t}(θ_{t−1}).
 """
@@ -45,7 +45,7 @@ def linear_problem(n: int = 64, noise: float = 0.3, rng=0) -> tuple:
 
 
 def linear_loss(theta, x, y) -> np.ndarray:
-    """MSE L(θ) = (1/n) Σ (ωx_i + b − y_i)² для одной точки θ = (ω, b) или массива точек (…, 2)."""
+    """MSE L(θ) = (1/n) Σ (x_iω + b − y_i)² для одной точки θ = (ω, b) или массива точек (…, 2)."""
     theta = as_float_array(theta, "theta")
     if theta.shape[-1] != 2:
         raise ValueError(f"linear_loss: θ = (ω, b) — последняя ось длины 2, получена форма {theta.shape}")
@@ -54,7 +54,7 @@ def linear_loss(theta, x, y) -> np.ndarray:
 
 
 def per_sample_gradients(theta, x, y) -> np.ndarray:
-    """Градиенты ∇L_i(θ) = (2r_i x_i, 2r_i), r_i = ωx_i + b − y_i, всех объектов: форма (n, 2).
+    """Градиенты ∇L_i(θ) = (2r_i x_i, 2r_i), r_i = x_iω + b − y_i, всех объектов: форма (n, 2).
 
     Градиент по батчу g_B — среднее строк с номерами из B; по всей выборке ∇L — среднее всех строк.
     """
@@ -92,7 +92,8 @@ def epoch_batch_gradients(theta, x, y, batch_size: int, epochs: int, rng=0) -> n
 
 def batch_gradient_std(theta, x, y, batch_size: int) -> np.ndarray:
     """Стандартное отклонение каждой компоненты g_B при выборе |B| объектов без возвращения:
-    √(σ_j²/|B| · (n − |B|)/(n − 1)), σ_j² — дисперсия j-й компоненты ∇L_i (делитель n). Форма (2,)."""
+    √(V_j/|B| · (n − |B|)/(n − 1)), V_j = (1/n) Σ_i (∂_j L_i − ∂_j L)² — разброс j-й компоненты ∇L_i.
+    Форма (2,)."""
     G = per_sample_gradients(theta, x, y)
     n, b = len(G), batch_size
     return np.sqrt(G.var(axis=0) / b * (n - b) / (n - 1))
@@ -100,7 +101,7 @@ def batch_gradient_std(theta, x, y, batch_size: int) -> np.ndarray:
 
 def minibatch_descent(x, y, batch_size: int, lr: float = 0.2, epochs: int = 10,
                       theta0=(-1.0, 2.5), rng=0) -> dict:
-    """Спуск по мини-батчам для ŷ = ωx + b: каждую эпоху объекты перемешиваются и режутся на
+    """Спуск по мини-батчам для ŷ = xω + b: каждую эпоху объекты перемешиваются и режутся на
     батчи по |B| (последний — остаток), на каждом батче шаг θ_t = θ_{t−1} − η∇L_{B_t}(θ_{t−1}).
 
     |B| = n — полный (full-batch) спуск, |B| = 1 — стохастический по одному объекту.
