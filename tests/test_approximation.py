@@ -317,3 +317,32 @@ def test_bump_panel_quantities(values):
     fig = panel_figure("ch02.bump", **values)
     line = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "горб = разность")
     np.testing.assert_allclose(line.get_ydata(), y, atol=1e-15)
+
+
+# --- the answers of the chapter's exercises ------------------------------------------------------
+
+def test_exercise_how_many_neurons():
+    M, eps = A.TARGETS["smooth"].lipschitz, 0.01
+    assert math.isclose(M / (2 * eps), 100 * math.pi) and round(100 * math.pi, 2) == 314.16
+    assert math.ceil(M / (2 * eps)) == 315
+    assert math.sin(math.pi / 314) > eps > math.sin(math.pi / 315)       # 314 is not enough, 315 is
+    assert round(math.sin(math.pi / 314), 6) == 0.010005
+    assert A.neurons_needed(A.TARGETS["smooth"], eps) == 315             # the construction agrees
+    assert math.ceil(M / (2 * 0.001)) == 3142
+
+
+def test_exercise_pointwise_limit_away_from_the_jump():
+    for eps, rho in ((1e-3, 0.1), (1e-8, 0.01)):
+        w = math.log(1 / eps) / rho
+        assert sigmoid(-w * rho) < eps
+
+
+def test_exercise_depth_against_width():
+    from lib.chapters import approximation_beyond as B
+
+    D = 10
+    net = B.tent_network(D)
+    x = np.linspace(0, 1, 2**D * 4 + 1)
+    pieces = B.count_pieces(x, net(x[:, None])[:, 0])
+    hidden = sum(layer.W.data.shape[1] for layer in net if hasattr(layer, "W")) - 1   # minus the output
+    assert pieces - 1 == 1023 and hidden == 20

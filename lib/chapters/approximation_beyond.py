@@ -41,16 +41,18 @@ def shared_bias_network(f: Callable, H: int, beta: float, activation=sigmoid):
     return W, b, alpha
 
 
-def fit_alpha(x, targets, W, b, activation=sigmoid):
+def fit_alpha(x, targets, W, b, activation=sigmoid, rcond: float = 1e-9):
     """Лучшие по МНК выходные веса при заданном скрытом слое: α = argmin Σ_i (σ(x_i W + b) α − y_i)².
 
     x: точки формы (n,) (d = 1) или (n, d); targets: значения формы (n,); W: (d, H); b: (H,).
-    Возвращает α формы (H,).
+    Сингулярные числа матрицы σ(XW + b), меньшие rcond·(наибольшее), отбрасываются: у почти
+    совпадающих нейронов задача плохо обусловлена, и без отсечения ответ зависел бы от порядка
+    округлений (числа потоков BLAS). Возвращает α формы (H,).
     """
     X = as_float_array(x, "x")
     X = X[:, None] if X.ndim == 1 else X
     A = activation(X @ as_float_array(W, "W") + as_float_array(b, "b"))
-    return np.linalg.lstsq(A, as_float_array(targets, "targets"), rcond=None)[0]
+    return np.linalg.lstsq(A, as_float_array(targets, "targets"), rcond=rcond)[0]
 
 
 # --- Maurey-Barron: the rate 1/√H in any dimension -----------------------------------------
@@ -58,8 +60,8 @@ def fit_alpha(x, targets, W, b, activation=sigmoid):
 def random_steps_mean(X, H: int, rng=0):
     """Сеть из H случайных ступенек, приближающая f(x) = (x_1 + … + x_d)/d на [0, 1]^d.
 
-    f(x) = E[𝟙[x_p ≥ s]] для номера признака p, равновероятного среди 1 … d, и порога s ~ U(0, 1).
-    Берём H независимых пар (p_h, s_h) и ŷ(x) = (1/H) Σ_h 𝟙[x_{p_h} ≥ s_h] — нейроны-ступеньки
+    f(x) = E[𝟙[x_j ≥ u]] для номера признака j, равновероятного среди 1 … d, и порога u ~ U(0, 1).
+    Берём H независимых пар (j_h, u_h) и ŷ(x) = (1/H) Σ_h 𝟙[x_{j_h} ≥ u_h] — нейроны-ступеньки
     (предел крутых сигмоид) с выходными весами 1/H. X: (n, d) → ответ формы (n,).
     """
     X = as_float_array(X, "X")
@@ -67,9 +69,9 @@ def random_steps_mean(X, H: int, rng=0):
     if X.ndim != 2:
         raise ValueError(f"random_steps_mean: X — батч формы (n, d), получена форма {X.shape}")
     gen = as_generator(rng)
-    p = gen.integers(0, X.shape[1], size=H)
-    s = gen.uniform(0.0, 1.0, size=H)
-    return (X[:, p] >= s).mean(axis=1)
+    j = gen.integers(0, X.shape[1], size=H)
+    u = gen.uniform(0.0, 1.0, size=H)
+    return (X[:, j] >= u).mean(axis=1)
 
 
 def random_steps_mse(X, H: int) -> float:

@@ -8,7 +8,7 @@ from ..activations import sigmoid
 from ..quiz import Multiple, Numeric, Option, Single, tex
 from . import register
 
-# the bump σ(k(x − a)) − σ(k(x − b)) of the chapter at its centre, a = 0.3, b = 0.6, k = 20
+# the bump σ(ω(x − u₁)) − σ(ω(x − u₂)) of the chapter at its centre, u₁ = 0.3, u₂ = 0.6, ω = 20
 BUMP_CENTRE = float(sigmoid(np.array(20 * (0.45 - 0.3))) - sigmoid(np.array(20 * (0.45 - 0.6))))
 
 register(
@@ -57,13 +57,13 @@ register(
     ),
     Numeric(
         "ch02.bump",
-        "Горб $\\sigma(k(x - a)) - \\sigma(k(x - b))$ с $a = 0{,}3$, $b = 0{,}6$, $k = 20$. Чему он равен в "
+        "Горб $\\sigma(\\omega(x - u_1)) - \\sigma(\\omega(x - u_2))$ с $u_1 = 0{,}3$, $u_2 = 0{,}6$, $\\omega = 20$. Чему он равен в "
         "середине отрезка, при $x = 0{,}45$? (Три знака после запятой.)",
         BUMP_CENTRE, 2e-3,
         f"Верно: $\\sigma(3) - \\sigma(-3) \\approx {tex(BUMP_CENTRE, 3)}$ — почти 1, но не 1: при конечной "
-        "крутизне $k$ ступеньки не идеальны.",
-        "Подставьте: $k(x - a) = 3$, $k(x - b) = -3$, и посчитайте $\\sigma(3) - \\sigma(-3)$.",
-        traps=((1.0, 2e-3, "Ровно 1 горб даёт только в пределе $k \\to \\infty$: $\\sigma(3) < 1$ и $\\sigma(-3) > 0$."),),
+        "крутизне $\\omega$ ступеньки не идеальны.",
+        "Подставьте: $\\omega(x - u_1) = 3$, $\\omega(x - u_2) = -3$, и посчитайте $\\sigma(3) - \\sigma(-3)$.",
+        traps=((1.0, 2e-3, "Ровно 1 горб даёт только в пределе $\\omega \\to \\infty$: $\\sigma(3) < 1$ и $\\sigma(-3) > 0$."),),
     ),
     Single(
         "ch02.no-bias",
