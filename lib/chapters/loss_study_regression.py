@@ -222,8 +222,10 @@ def fit_line_mae_exhaustive(x, y):
     return float(w[k]), float(b[k])
 
 
-#: The clean data of the outlier experiment: y = 0.5x + 1 plus small Gaussian noise.
-TRUE_W, TRUE_B = 0.5, 1.0
+#: Истинный наклон ω чистых данных опыта с выбросом: y = 0,5x + 1 плюс небольшой гауссов шум.
+TRUE_W = 0.5
+#: Истинный сдвиг b тех же данных.
+TRUE_B = 1.0
 _RNG = np.random.default_rng(6)
 X_BASE = np.linspace(0.0, 10.0, 15)
 Y_BASE = TRUE_W * X_BASE + TRUE_B + 0.3 * _RNG.standard_normal(X_BASE.size)
