@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import as_float_array, check_finite
+from .backprop import numerical_jacobian
 
 __all__ = ["linear_mse_hessian", "flat_parameters", "set_flat_parameters", "flat_gradient",
            "numerical_hessian", "full_batch_descent"]
@@ -63,7 +64,8 @@ def flat_gradient(model, loss_fn, X, y, theta) -> np.ndarray:
 def numerical_hessian(grad, theta, eps: float = 1e-5) -> np.ndarray:
     """Гессиан ∇²L(θ) формы (P, P) центральными разностями градиента, симметризованный.
 
-    Столбец j равен (∇L(θ + εe_j) − ∇L(θ − εe_j)) / 2ε; ошибка O(ε²) при трижды гладкой L.
+    Гессиан — матрица Якоби градиента, поэтому это ``backprop.numerical_jacobian(grad, θ, eps)``:
+    столбец j равен (∇L(θ + εe_j) − ∇L(θ − εe_j)) / 2ε; ошибка O(ε²) при трижды гладкой L.
     grad: функция θ (P,) → ∇L(θ) (P,).
     """
     theta = check_finite(as_float_array(theta, "theta"), "theta")
@@ -71,12 +73,7 @@ def numerical_hessian(grad, theta, eps: float = 1e-5) -> np.ndarray:
         raise ValueError(f"numerical_hessian: θ — вектор формы (P,), получен массив формы {theta.shape}")
     if not eps > 0:
         raise ValueError(f"numerical_hessian: шаг ε должен быть > 0, получено {eps}")
-    cols = []
-    for j in range(theta.size):
-        e = np.zeros_like(theta)
-        e[j] = eps
-        cols.append((np.asarray(grad(theta + e)) - np.asarray(grad(theta - e))) / (2 * eps))
-    hess = np.column_stack(cols)
+    hess = numerical_jacobian(grad, theta, step=eps)
     return (hess + hess.T) / 2
 
 
