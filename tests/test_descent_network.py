@@ -146,8 +146,19 @@ def test_momentum_exercise_answers():
     assert eta > q.max_stable_lr                                   # "this η exceeds 2/λ_max"
     steps_gd = D.steps_to_shrink(D.descent(q.grad, [2.0, 1.0], q.best_lr, 300), 1e6)
     steps_m = D.steps_to_shrink(traj, 1e6)
-    assert 60 <= steps_gd <= 80 and 20 <= steps_m <= 35, (steps_gd, steps_m)    # "about 70" and "about 30"
+    assert (steps_gd, steps_m) == (69, 27)                         # the numbers of the solution
     assert np.isclose((kappa - 1) / (kappa + 1), 0.82, atol=0.005) and np.isclose(np.sqrt(beta), 0.52, atol=0.005)
+    assert round(np.log(1e6) / np.log(1 / np.sqrt(beta))) == 21    # "≈ 21 steps by the factor alone"
+    # along each eigenvector of A the pair (θ_t, θ_{t−1}) is multiplied by [[1 + β − ηλ, −β], [1, 0]];
+    # at these η, β it has the double eigenvalue √β (a Jordan block), hence the t·(√β)^t decay
+    for lam in (lmin, lmax):
+        T = np.array([[1 + beta - eta * lam, -beta], [1.0, 0.0]])
+        np.testing.assert_allclose(np.abs(np.linalg.eigvals(T)), np.sqrt(beta), rtol=1e-6)
+        assert not np.allclose(T, np.sqrt(beta) * np.eye(2)) and abs((1 + beta - eta * lam) ** 2 - 4 * beta) < 1e-12
+    errs = np.linalg.norm(traj, axis=1)
+    t = np.arange(150, 301)
+    ratio = errs[t] / (t * np.sqrt(beta) ** t)                       # t·(√β)^t up to a constant
+    assert ratio.max() / ratio.min() < 1.1
 
 
 @pytest.mark.parametrize("a", [0.5, 2.0, 10.0])

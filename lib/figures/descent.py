@@ -46,7 +46,8 @@ _LINES_N = _contour_lines(*_GRID_N, np.linspace(_GRID_N[1].min() + 0.05, 6, 14))
 
 
 def _num(v: float) -> str:
-    return f"{v:.2f}".replace("-", "−")
+    """A number in a Russian caption: two decimals, decimal comma, a true minus sign."""
+    return f"{v:.2f}".replace(".", ",").replace("-", "−")
 
 
 def _status(traj, steps, ok_text, blowup):
@@ -125,8 +126,8 @@ def _update_quadratic(state: dict, lr: float, x0: float, y0: float, steps: int, 
     rho = contraction_factor(q, lr)
     verdict = "сходится" if rho < 1 else "не сходится"
     cut = "" if len(traj) - 1 == steps else f", ‖θ‖ > 10⁶ на шаге {len(traj) - 1}"
-    state["title"].set_text(f"{verdict}: ρ = max|1 − ηλ| = {rho:.2f}{cut}"
-                            f"\nграница 2/λ_max = {q.max_stable_lr:.2f}")
+    state["title"].set_text(f"{verdict}: ρ = max|1 − ηλ| = {_num(rho)}{cut}"
+                            f"\nграница 2/λ_max = {_num(q.max_stable_lr)}")
     return [*moved, state["curve"], state["title"]]
 
 
