@@ -165,9 +165,9 @@ def mlp_forward(params, X, hidden: str = "sigmoid", output: str = "identity", co
 
 
 def mlp_backward(params, X, Y, hidden: str = "sigmoid", output: str = "identity", counter=None) -> dict:
-    """MSE L = (1/N) Σ (a_D − Y)² (N = число элементов Y) и её градиенты — рекурсия для δ_ℓ.
+    """MSE L = (1/nm) Σ (a_D − Y)² (nm — число элементов Y формы (n, m)) и её градиенты — рекурсия для δ_ℓ.
 
-    δ_D = (2/N)(a_D − Y) ⊙ σ_D′(z_D); для ℓ = D, …, 1: ∂L/∂W_ℓ = a_{ℓ−1}ᵀ δ_ℓ (d_{ℓ−1}, d_ℓ),
+    δ_D = (2/nm)(a_D − Y) ⊙ σ_D′(z_D); для ℓ = D, …, 1: ∂L/∂W_ℓ = a_{ℓ−1}ᵀ δ_ℓ (d_{ℓ−1}, d_ℓ),
     ∂L/∂b_ℓ = Σ_i (δ_ℓ)_i (d_ℓ,), и при ℓ > 1: δ_{ℓ−1} = (δ_ℓ W_ℓᵀ) ⊙ σ′(z_{ℓ−1}).
     δ_ℓ — матрица n×d_ℓ, её строка i — δ_ℓ объекта i. Возвращает {'L', 'W': [...], 'b': [...],
     'delta': [δ_1 … δ_D]}; counter считает MAC прямого и обратного проходов.

@@ -69,11 +69,11 @@ def all_batch_gradients(theta, x, y, batch_size: int) -> np.ndarray:
     Их среднее — точное математическое ожидание g_B при равновероятном выборе батча.
     Только для малых n: подмножеств C(n, |B|), здесь не больше 10⁵.
     """
-    G = per_sample_gradients(theta, x, y)
+    per_sample = per_sample_gradients(theta, x, y)
     b = check_positive_int(batch_size, "batch_size")
-    if b > len(G) or comb(len(G), b) > 10**5:
-        raise ValueError(f"all_batch_gradients: C({len(G)}, {b}) подмножеств — слишком много или |B| > n")
-    return np.array([G[list(B)].mean(axis=0) for B in combinations(range(len(G)), b)])
+    if b > len(per_sample) or comb(len(per_sample), b) > 10**5:
+        raise ValueError(f"all_batch_gradients: C({len(per_sample)}, {b}) подмножеств — слишком много или |B| > n")
+    return np.array([per_sample[list(B)].mean(axis=0) for B in combinations(range(len(per_sample)), b)])
 
 
 def epoch_batch_gradients(theta, x, y, batch_size: int, epochs: int, rng=0) -> np.ndarray:
@@ -81,12 +81,12 @@ def epoch_batch_gradients(theta, x, y, batch_size: int, epochs: int, rng=0) -> n
 
     Возвращает массив (epochs, ⌈n/|B|⌉, 2): [эпоха, номер батча в эпохе] → g_B в точке θ.
     """
-    G = per_sample_gradients(theta, x, y)
-    n, b, gen = len(G), check_positive_int(batch_size, "batch_size"), as_generator(rng)
+    per_sample = per_sample_gradients(theta, x, y)
+    n, b, gen = len(per_sample), check_positive_int(batch_size, "batch_size"), as_generator(rng)
     out = []
     for _ in range(check_positive_int(epochs, "epochs")):
         order = gen.permutation(n)
-        out.append([G[order[s:s + b]].mean(axis=0) for s in range(0, n, b)])
+        out.append([per_sample[order[s:s + b]].mean(axis=0) for s in range(0, n, b)])
     return np.array(out)
 
 
@@ -94,9 +94,9 @@ def batch_gradient_std(theta, x, y, batch_size: int) -> np.ndarray:
     """Стандартное отклонение каждой компоненты g_B при выборе |B| объектов без возвращения:
     √(V_j/|B| · (n − |B|)/(n − 1)), V_j = (1/n) Σ_i (∂_j L_i − ∂_j L)² — разброс j-й компоненты ∇L_i.
     Форма (2,)."""
-    G = per_sample_gradients(theta, x, y)
-    n, b = len(G), batch_size
-    return np.sqrt(G.var(axis=0) / b * (n - b) / (n - 1))
+    per_sample = per_sample_gradients(theta, x, y)
+    n, b = len(per_sample), batch_size
+    return np.sqrt(per_sample.var(axis=0) / b * (n - b) / (n - 1))
 
 
 def minibatch_descent(x, y, batch_size: int, lr: float = 0.2, epochs: int = 10,
@@ -157,8 +157,8 @@ def minibatch_gradient_variance(theta, x, y, batch_sizes, epochs: int = 200, rng
     Возвращает массив длины len(batch_sizes).
     """
     x, y = as_float_array(x, "x"), as_float_array(y, "y")
-    G = per_sample_gradients(theta, x, y)
-    full = G.mean(axis=0)
+    per_sample = per_sample_gradients(theta, x, y)
+    full = per_sample.mean(axis=0)
     n = x.size
     perms = np.argsort(as_generator(rng).random((epochs, n)), axis=1)
     out = []
@@ -167,14 +167,14 @@ def minibatch_gradient_variance(theta, x, y, batch_sizes, epochs: int = 200, rng
         if B > n:
             raise ValueError(f"minibatch_gradient_variance: |B| = {B} больше n = {n}")
         idx = perms[:, :(n // B) * B].reshape(-1, B)
-        out.append(np.mean(np.sum((G[idx].mean(axis=1) - full) ** 2, axis=1)))
+        out.append(np.mean(np.sum((per_sample[idx].mean(axis=1) - full) ** 2, axis=1)))
     return np.array(out)
 
 
 def gradient_variance_theory(theta, x, y, batch_sizes) -> np.ndarray:
     """Теория: E‖g_B − ∇L‖² = V/|B| · (n − |B|)/(n − 1), V = (1/n) Σ_i ‖∇L_i − ∇L‖²."""
-    G = per_sample_gradients(theta, x, y)
-    n = len(G)
-    V = np.sum(G.var(axis=0))
+    per_sample = per_sample_gradients(theta, x, y)
+    n = len(per_sample)
+    V = np.sum(per_sample.var(axis=0))
     B = np.asarray(batch_sizes, float)
     return V / B * (n - B) / (n - 1)

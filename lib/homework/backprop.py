@@ -11,10 +11,10 @@ _rng = np.random.default_rng(404)
 
 
 # --- backward pass of Linear ----------------------------------------------------------------
-# Inputs: batch X (n, d), weights W (d, H), upstream gradient G = ∂L/∂Z (n, H).
+# Inputs: batch X (n, d), weights W (d, H), upstream gradient delta = ∂L/∂Z (n, H), the layer error δ.
 # Shapes are chosen so that each typical mistake is caught: n, d, H differ in the first cases
-# (a transposed dW or an un-summed db has a wrong shape, G @ W fails), and one case is square
-# (d = H), where G @ W runs but gives wrong numbers.
+# (a transposed dW or an un-summed db has a wrong shape, delta @ W fails), and one case is square
+# (d = H), where delta @ W runs but gives wrong numbers.
 _LINEAR_CASES = [
     (_rng.standard_normal((5, 3)), _rng.standard_normal((3, 2)), _rng.standard_normal((5, 2))),
     (_rng.standard_normal((4, 2)), _rng.standard_normal((2, 6)), _rng.standard_normal((4, 6))),
@@ -22,32 +22,32 @@ _LINEAR_CASES = [
 ]
 
 
-def linear_backward_reference(X, W, G):
-    """∂L/∂W = Xᵀ G (d, H), ∂L/∂b = Σ_i G_i (H,), ∂L/∂X = G Wᵀ (n, d)."""
-    return X.T @ G, G.sum(axis=0), G @ W.T
+def linear_backward_reference(X, W, delta):
+    """∂L/∂W = Xᵀ δ (d, H), ∂L/∂b = Σ_i δ_i (H,), ∂L/∂X = δ Wᵀ (n, d); δ = ∂L/∂Z — ``delta``."""
+    return X.T @ delta, delta.sum(axis=0), delta @ W.T
 
 
 register_task(Task(
     key="ch04.linear_backward",
-    func_name="linear_backward(X, W, G)",
+    func_name="linear_backward(X, W, delta)",
     reference=linear_backward_reference,
     cases=_LINEAR_CASES,
     outputs=("dW", "db", "dX"),
     mistakes=[
-        Mistake(lambda X, W, G: (G.T @ X, G.sum(axis=0), G @ W.T),
+        Mistake(lambda X, W, delta: (delta.T @ X, delta.sum(axis=0), delta @ W.T),
                 "градиент по весам транспонирован: ∂L/∂W должен иметь форму W, то есть (d, H), "
-                "поэтому dW = X.T @ G, а не G.T @ X."),
-        Mistake(lambda X, W, G: (X.T @ G, G, G @ W.T),
+                "поэтому dW = X.T @ delta, а не delta.T @ X."),
+        Mistake(lambda X, W, delta: (X.T @ delta, delta, delta @ W.T),
                 "градиент по смещению не просуммирован по объектам: b прибавляется к каждой "
-                "строке батча, поэтому db = G.sum(axis=0) формы (H,), а не G формы (n, H)."),
-        Mistake(lambda X, W, G: (X.T @ G, G.mean(axis=0), G @ W.T),
-                "градиент по смещению усреднён, а не просуммирован: деление на n уже сидит в G "
-                "(в ∂L/∂ŷ от средней потери), второй раз делить не нужно — db = G.sum(axis=0)."),
-        Mistake(lambda X, W, G: (X.T @ G, G.sum(axis=0), G @ W),
-                "в градиенте по входу взята W вместо Wᵀ: z = xW + b, поэтому dX = G @ W.T "
+                "строке батча, поэтому db = delta.sum(axis=0) формы (H,), а не delta формы (n, H)."),
+        Mistake(lambda X, W, delta: (X.T @ delta, delta.mean(axis=0), delta @ W.T),
+                "градиент по смещению усреднён, а не просуммирован: деление на n уже сидит в delta "
+                "(в ∂L/∂ŷ от средней потери), второй раз делить не нужно — db = delta.sum(axis=0)."),
+        Mistake(lambda X, W, delta: (X.T @ delta, delta.sum(axis=0), delta @ W),
+                "в градиенте по входу взята W вместо Wᵀ: z = xW + b, поэтому dX = delta @ W.T "
                 "(форма (n, d), как у X)."),
-        Mistake(lambda X, W, G: (X.T @ G / len(X), G.sum(axis=0), G @ W.T),
-                "градиент по весам поделён на n: деление на n уже сидит в G, dW = X.T @ G."),
+        Mistake(lambda X, W, delta: (X.T @ delta / len(X), delta.sum(axis=0), delta @ W.T),
+                "градиент по весам поделён на n: деление на n уже сидит в delta, dW = X.T @ delta."),
     ],
 ))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid_grad
+from ..chapters.backprop_cost import fd_error
 from ..quiz import Multiple, Numeric, Option, Single, tex
 from . import register
 
@@ -12,6 +13,8 @@ D = 10
 SIGMA_PRIME_MAX = float(sigmoid_grad(np.array(0.0)))       # max σ′ = σ′(0) = 1/4
 CHAIN_BOUND = SIGMA_PRIME_MAX ** D
 P = 1000
+# error of the central difference for σ′(1) at the tiny step 1e-12 and at the default 1e-6
+FD_TINY, FD_DEFAULT = (float(e) for e in fd_error(np.array([1e-12, 1e-6]), kind="central"))
 
 register(
     Single(
@@ -27,14 +30,14 @@ register(
     ),
     Single(
         "ch04.db",
-        "Как из ошибки слоя $\\delta = \\partial L/\\partial Z$ формы $(n, H)$ (в коде — массив `G`) получить $\\partial L/\\partial b$?",
+        "Как из ошибки слоя $\\delta = \\partial L/\\partial Z$ формы $(n, H)$ (в коде — массив `delta`) получить $\\partial L/\\partial b$?",
         (
-            Option("Сложить строки: $\\sum_i \\delta_{i\\cdot}$ (`G.sum(axis=0)`)", True,
+            Option("Сложить строки: $\\sum_i \\delta_{i\\cdot}$ (`delta.sum(axis=0)`)", True,
                    "Да: $b$ прибавляется к каждой строке батча, и вклады всех $n$ объектов складываются."),
-            Option("Усреднить строки: `G.mean(axis=0)`", False,
+            Option("Усреднить строки: `delta.mean(axis=0)`", False,
                    "Деление на $n$ уже сидит в $\\delta$ (из средней потери); второй раз делить не нужно."),
             Option("Взять саму $\\delta$", False, "У $b$ форма $(H,)$, а у $\\delta$ — $(n, H)$: нужно сложить по объектам."),
-            Option("Сложить столбцы: `G.sum(axis=1)`", False,
+            Option("Сложить столбцы: `delta.sum(axis=1)`", False,
                    "Это сумма по нейронам для каждого объекта, форма $(n,)$; $b$ же — по одному числу на нейрон."),
         ),
     ),
@@ -80,7 +83,8 @@ register(
             Option("Ошибка усечения центральной разности — порядка $\\Delta^2$", True,
                    "Да: члены $f''$ сокращаются, остаётся $f'''\\Delta^2/6$, поэтому слишком большой шаг тоже плох."),
             Option("Чем меньше шаг, тем точнее производная", False,
-                   "Только пока не начинает преобладать округление: при $\\Delta = 10^{-12}$ ошибка порядка $10^{-4}$."),
+                   f"Только пока не начинает преобладать округление: у $\\sigma'(1)$ при $\\Delta = 10^{{-12}}$ ошибка "
+                   f"${tex(FD_TINY, 1)}$, а при $\\Delta = 10^{{-6}}$ — ${tex(FD_DEFAULT, 1)}$."),
         ),
     ),
 )
