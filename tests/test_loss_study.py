@@ -411,3 +411,21 @@ def test_mse_line_moves_most_when_the_outlier_is_at_an_end():
         gaps.append(max(abs((w - w0) * t + (b - b0)) for t in (0.0, 10.0)))
     gaps = np.array(gaps)
     assert np.argmax(gaps) in (0, 20) and gaps[10] == gaps.min()
+
+
+@pytest.mark.parametrize("q, w1, w0", [(0.01, 99.0, 1.0), (0.2, 3.0, 1.0), (0.3, 1.0, 2.0), (0.5, 1.0, 1.0)])
+def test_weighted_bce_best_constant_minimises_the_weighted_risk(q, w1, w0):
+    c = np.linspace(1e-5, 1 - 1e-5, 99999)
+    risk = w1 * q * ls.bce_on_probability(c, np.ones_like(c)) + w0 * (1 - q) * ls.bce_on_probability(c, np.zeros_like(c))
+    c_star = float(ls.weighted_bce_best_constant(q, w1, w0))
+    assert abs(c[np.argmin(risk)] - c_star) <= c[1] - c[0]
+    assert np.isclose(np.log(c_star / (1 - c_star)) - np.log(w1 / w0), np.log(q / (1 - q)))
+
+
+def test_balanced_weights_give_one_half_and_bad_inputs_raise():
+    q = np.array([0.001, 0.05, 0.3, 0.9])
+    np.testing.assert_allclose(ls.weighted_bce_best_constant(q, 1 / q, 1 / (1 - q)), 0.5)
+    with pytest.raises(ValueError, match="доля"):
+        ls.weighted_bce_best_constant(1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="веса"):
+        ls.weighted_bce_best_constant(0.5, 0.0, 1.0)

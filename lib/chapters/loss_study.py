@@ -19,7 +19,7 @@ from ..activations import sigmoid, softmax
 
 __all__ = [
     "bce_on_probability", "bce_naive", "bce_stable", "bernoulli_nll",
-    "grad_logit_bce", "grad_logit_mse_sigmoid", "confident_mistake_run",
+    "grad_logit_bce", "grad_logit_mse_sigmoid", "confident_mistake_run", "weighted_bce_best_constant",
     "softmax_naive", "logsumexp", "cross_entropy_indicator", "softmax_ce_grad",
     "entropy", "cross_entropy", "kl_divergence", "zero_one_loss",
 ]
@@ -117,6 +117,22 @@ def confident_mistake_run(loss: str, z0: float = -6.0, lr: float = 1.0, steps: i
         z -= lr * float(grad(np.array(z), np.array(1.0)))
         ps.append(float(sigmoid(z)))
     return np.array(ps)
+
+
+def weighted_bce_best_constant(q, w1, w0):
+    """Лучший постоянный ответ c_w для взвешенной BCE при доле единиц q.
+
+    Средняя потеря −w₁ q log c − w₀ (1 − q) log(1 − c) минимальна при
+    c_w = w₁ q / (w₁ q + w₀ (1 − q)): шансы c_w / (1 − c_w) = (w₁/w₀) · q/(1 − q), то есть логит
+    сдвинут на ln(w₁/w₀). При w₁ = w₀ это q (калиброванный ответ). q ∈ (0, 1) — число или массив;
+    веса w1, w0 > 0 — числа или массивы формы q. Возвращает c_w формы q.
+    """
+    q = as_float_array(q, "q")
+    if np.any((q <= 0) | (q >= 1)):
+        raise ValueError(f"weighted_bce_best_constant: доля q должна лежать в (0, 1), получено {q}")
+    if not (np.all(np.asarray(w1) > 0) and np.all(np.asarray(w0) > 0)):
+        raise ValueError(f"weighted_bce_best_constant: веса должны быть > 0, получены w1 = {w1}, w0 = {w0}")
+    return w1 * q / (w1 * q + w0 * (1 - q))
 
 
 # --- multiclass -----------------------------------------------------------------------
