@@ -19,20 +19,20 @@ def fine_grid(H: int, per_piece: int = 200) -> np.ndarray:
 
 @pytest.mark.parametrize("key", sorted(A.TARGETS))
 @pytest.mark.parametrize("H", [1, 2, 7, 40])
-@pytest.mark.parametrize("beta", [0.5, 5.0, 60.0, 4000.0])
-def test_shared_bias_network_obeys_the_same_bound(key, H, beta):
+@pytest.mark.parametrize("b_shared", [0.5, 5.0, 60.0, 4000.0])
+def test_shared_bias_network_obeys_the_same_bound(key, H, b_shared):
     t = A.TARGETS[key]
-    W, b, alpha = B.shared_bias_network(t.f, H, beta)
+    W, b, alpha = B.shared_bias_network(t.f, H, b_shared)
     assert W.shape == (1, H) and b.shape == (H,) and alpha.shape == (H,)
-    assert np.all(b == beta)                                       # one bias for every neuron
-    assert W[0, 0] == 0.0 and np.all(np.abs(W[0, 1:]) >= beta)     # each step at least as steep as β
+    assert np.all(b == b_shared)                                       # one bias for every neuron
+    assert W[0, 0] == 0.0 and np.all(np.abs(W[0, 1:]) >= b_shared)     # each step at least as steep as b
     err = A.sup_error(t.f, W, b, alpha, fine_grid(H, 4000 // H + 1))
-    assert err <= A.error_bound(H, beta, t.lipschitz) * (1 + 1e-9)
+    assert err <= A.error_bound(H, b_shared, t.lipschitz) * (1 + 1e-9)
 
 
 def test_shared_bias_steps_sit_at_the_edges_and_the_constant_is_exact():
-    H, beta = 6, 30.0
-    W, b, alpha = B.shared_bias_network(lambda x: np.full_like(x, -1.25), H, beta)
+    H, b_shared = 6, 30.0
+    W, b, alpha = B.shared_bias_network(lambda x: np.full_like(x, -1.25), H, b_shared)
     np.testing.assert_allclose(-b[1:] / W[0, 1:], np.arange(1, H) / H, rtol=1e-15)   # thresholds u_j
     assert np.all(alpha[1:] == 0.0)
     np.testing.assert_allclose(A.network(np.linspace(0, 1, 101), W, b, alpha), -1.25, rtol=1e-15, atol=0)
@@ -47,9 +47,9 @@ def test_shared_bias_staircase_for_steep_steps():
 
 
 def test_shared_bias_errors():
-    with pytest.raises(ValueError, match="общий сдвиг β"):
+    with pytest.raises(ValueError, match="общий сдвиг b"):
         B.shared_bias_network(np.sin, 3, 0.0)
-    with pytest.raises(ValueError, match="общий сдвиг β"):
+    with pytest.raises(ValueError, match="общий сдвиг b"):
         B.shared_bias_network(np.sin, 3, float("nan"))
 
 

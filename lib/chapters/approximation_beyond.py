@@ -21,24 +21,24 @@ __all__ = ["shared_bias_network", "fit_alpha", "random_steps_mean", "random_step
 
 # --- the biases -----------------------------------------------------------------------------
 
-def shared_bias_network(f: Callable, H: int, beta: float, activation=sigmoid):
-    """Сеть из H нейронов с ОДНИМ общим сдвигом b_h = β у всех нейронов, приближающая f на [0, 1].
+def shared_bias_network(f: Callable, H: int, b: float, activation=sigmoid):
+    """Сеть из H нейронов с ОДНИМ общим сдвигом b_h = b (число b > 0) у всех нейронов,
+    приближающая f на [0, 1].
 
-    Ступенька «вниз» в точке u_j = j/H: σ(−(β/u_j)x + β) = σ((β/u_j)(u_j − x)) ≈ 𝟙[x < u_j],
-    крутизна β/u_j ≥ β. Так как S(x) = v_H − Σ_j (v_{j+1} − v_j)·𝟙[x < u_j]:
-    нейрон 0: ω = 0, α = v_H/σ(β) — константа v_H; нейрон j = 1 … H−1: ω = −β/u_j,
-    α = −(v_{j+1} − v_j). Ошибка не больше ``error_bound(H, β, M)`` (все ступеньки не менее круты).
-    Возвращает (W, b, alpha) форм (1, H), (H,), (H,); все элементы b равны β.
+    Ступенька «вниз» в точке u_j = j/H: σ(−(b/u_j)x + b) = σ((b/u_j)(u_j − x)) ≈ 𝟙[x < u_j],
+    крутизна b/u_j ≥ b. Так как S(x) = v_H − Σ_j (v_{j+1} − v_j)·𝟙[x < u_j]:
+    нейрон 0: ω = 0, α = v_H/σ(b) — константа v_H; нейрон j = 1 … H−1: ω = −b/u_j,
+    α = −(v_{j+1} − v_j). Ошибка не больше ``error_bound(H, b, M)`` (все ступеньки не менее круты).
+    Возвращает (W, b, alpha) форм (1, H), (H,), (H,); все элементы b равны заданному числу b.
     """
     H = check_positive_int(H, "H")
-    if not (np.isfinite(beta) and beta > 0):
-        raise ValueError(f"shared_bias_network: общий сдвиг β должен быть конечным числом > 0, получено {beta!r}")
+    if not (np.isfinite(b) and b > 0):
+        raise ValueError(f"shared_bias_network: общий сдвиг b должен быть конечным числом > 0, получено {b!r}")
     v = midpoint_values(f, H)
     edges = np.arange(1, H) / H
-    W = np.concatenate([[0.0], -beta / edges])[None, :]
-    b = np.full(H, float(beta))
-    alpha = np.concatenate([[v[-1] / float(activation(np.array([beta]))[0])], -np.diff(v)])
-    return W, b, alpha
+    W = np.concatenate([[0.0], -b / edges])[None, :]
+    alpha = np.concatenate([[v[-1] / float(activation(np.array([b]))[0])], -np.diff(v)])
+    return W, np.full(H, float(b)), alpha
 
 
 def fit_alpha(x, targets, W, b, activation=sigmoid, rcond: float = 1e-9):
