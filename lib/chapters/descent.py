@@ -216,10 +216,10 @@ def implicit_descent(A, theta0, lr: float, steps: int) -> np.ndarray:
     lr = _check_lr(lr, "implicit_descent")
     steps = _check_steps(steps, "implicit_descent")
     theta = _check_point(theta0, q.dim)
-    M = np.eye(q.dim) + lr * q.A
+    system = np.eye(q.dim) + lr * q.A        # (I + ηA) θ_t = θ_{t−1}
     out = [theta.copy()]
     for _ in range(steps):
-        theta = np.linalg.solve(M, theta)
+        theta = np.linalg.solve(system, theta)
         out.append(theta.copy())
     return np.array(out)
 
