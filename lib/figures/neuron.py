@@ -1,6 +1,6 @@
 """Глава 1: рисунки и панели со слайдерами.
 
-Рисунки: схема нейрона, схема слоя d → H с подписанными весами ω_ih, ступенька и сигмоида,
+Рисунки: схема нейрона, схема слоя d → H с подписанными весами ω_jh, ступенька и сигмоида,
 логические функции одним нейроном, XOR двумя слоями, два облака точек. Панели ``ch01.neuron2d``,
 ``ch01.step1d``, ``ch01.xor_try`` регистрируются при импорте. Математика — в ``lib.chapters.neuron``."""
 
@@ -55,13 +55,13 @@ def _edge(ax, a, b, label=None, frac=0.35, r=0.32, fontsize=10):
 
 
 def draw_neuron(fig=None):
-    """Схема нейрона: входы x_1 … x_d, веса ω_i на рёбрах, сумма z = xω + b, активация, ответ ŷ."""
+    """Схема нейрона: входы x_1 … x_d, веса ω_j на рёбрах, сумма z = xω + b, активация, ответ ŷ."""
     fig = _new((7.0, 3.0), fig)
     ax = fig.add_subplot(1, 1, 1)
     s = (3.0, 0.9)
-    for y, i in zip([2.4, 1.4, -0.6], ["1", "2", "d"]):
-        _node(ax, (0.0, y), f"$x_{i}$", color="#dbe9f6")
-        _edge(ax, (0.0, y), s, f"$\\omega_{i}$", frac=0.45)
+    for y, j in zip([2.4, 1.4, -0.6], ["1", "2", "d"]):
+        _node(ax, (0.0, y), f"$x_{j}$", color="#dbe9f6")
+        _edge(ax, (0.0, y), s, f"$\\omega_{j}$", frac=0.45)
     ax.text(0.0, 0.45, "⋮", ha="center", va="center", fontsize=16)
     _node(ax, (3.0, 2.6), "1", color="0.92")
     _edge(ax, (3.0, 2.6), s, "$b$", frac=0.5)
@@ -77,24 +77,24 @@ def draw_neuron(fig=None):
 
 
 def draw_layer(d: int = 3, H: int = 2, fig=None):
-    """Схема слоя d → H: каждый вход x_i соединён с каждым нейроном h ребром с весом ω_ih.
+    """Схема слоя d → H: каждый вход x_j соединён с каждым нейроном h ребром с весом ω_jh.
 
-    Справа — ответы a_h = σ(z_h), z_h = Σ_i x_i ω_ih + b_h; всего dH весов и H смещений.
+    Справа — ответы a_h = σ(z_h), z_h = Σ_j x_j ω_jh + b_h; всего dH весов и H смещений.
     """
     fig = _new((7.5, 0.6 + 0.8 * max(d, H)), fig)
     ax = fig.add_subplot(1, 1, 1)
     yin = np.linspace(1.2 * (d - 1) / 2, -1.2 * (d - 1) / 2, d)
     yout = np.linspace(1.6 * (H - 1) / 2, -1.6 * (H - 1) / 2, H)
-    for i, y in enumerate(yin, start=1):
-        _node(ax, (0.0, y), f"$x_{i}$", color="#dbe9f6")
+    for j, y in enumerate(yin, start=1):
+        _node(ax, (0.0, y), f"$x_{j}$", color="#dbe9f6")
     for h, y in enumerate(yout, start=1):
         _node(ax, (4.0, y), "σ", color="#fde2c8")
         ax.annotate("", xy=(5.2, y), xytext=(4.32, y), arrowprops=dict(arrowstyle="-|>", color="0.3"))
-        ax.text(5.3, y, f"$a_{h} = \\sigma(z_{h}),\\ z_{h} = \\sum_i x_i \\omega_{{i{h}}} + b_{h}$",
+        ax.text(5.3, y, f"$a_{h} = \\sigma(z_{h}),\\ z_{h} = \\sum_j x_j \\omega_{{j{h}}} + b_{h}$",
                 ha="left", va="center", fontsize=10)
-    for i, yi in enumerate(yin, start=1):
+    for j, yj in enumerate(yin, start=1):
         for h, yh in enumerate(yout, start=1):
-            _edge(ax, (0.0, yi), (4.0, yh), f"$\\omega_{{{i}{h}}}$", frac=0.27, fontsize=10)
+            _edge(ax, (0.0, yj), (4.0, yh), f"$\\omega_{{{j}{h}}}$", frac=0.27, fontsize=10)
     ax.set(xlim=(-0.6, 10.2), ylim=(min(yin[-1], yout[-1]) - 0.5, max(yin[0], yout[0]) + 0.5), aspect="equal")
     ax.axis("off")
     return fig
@@ -271,7 +271,7 @@ def _update_step1d(state: dict, w: float, b: float) -> list:
     state["label"].set_visible(visible)
     if visible:
         state["center"].set_xdata([x0, x0])
-        state["label"].set_text("x₀ = −b/ω = " + f"{x0 + 0.0:.2f}".replace("-", "−"))
+        state["label"].set_text("x₀ = −b/ω = " + f"{x0 + 0.0:.2f}".replace(".", ",").replace("-", "−"))
     return [state["curve"], state["center"], state["label"]]
 
 

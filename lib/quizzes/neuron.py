@@ -11,7 +11,7 @@ from . import register
 SIGMA_0 = float(sigmoid(np.array(0.0)))
 SIGMA_PRIME_0 = float(sigmoid_grad(np.array(0.0)))
 LOG_ODDS_WEIGHT = 2.0
-NEW_Y_HAT = float(sigmoid(np.array(LOG_ODDS_WEIGHT)))      # from ŷ = 1/2 (z = 0), z grows by ω_i
+NEW_Y_HAT = float(sigmoid(np.array(LOG_ODDS_WEIGHT)))      # from ŷ = 1/2 (z = 0), z grows by ω_j
 NEW_ODDS = float(np.exp(LOG_ODDS_WEIGHT))
 
 register(
@@ -110,10 +110,10 @@ register(
     Numeric(
         "ch01.log-odds",
         "Логистическая регрессия $\\hat y = \\sigma(x\\omega + b)$ отвечает на объект $x$ значением "
-        f"$\\hat y = 1/2$. Признак $x_i$ с весом $\\omega_i = {tex(LOG_ODDS_WEIGHT)}$ вырос на единицу, "
+        f"$\\hat y = 1/2$. Признак $x_j$ с весом $\\omega_j = {tex(LOG_ODDS_WEIGHT)}$ вырос на единицу, "
         "остальные не изменились. Каким станет $\\hat y$?",
         NEW_Y_HAT, 2e-3,
-        f"Верно: $z$ вырос с 0 до $\\omega_i = {tex(LOG_ODDS_WEIGHT)}$, шансы умножились на $e^{{\\omega_i}}$, "
+        f"Верно: $z$ вырос с 0 до $\\omega_j = {tex(LOG_ODDS_WEIGHT)}$, шансы умножились на $e^{{\\omega_j}}$, "
         f"и $\\hat y = \\sigma({tex(LOG_ODDS_WEIGHT)}) \\approx {tex(NEW_Y_HAT, 3)}$.",
         "Вес — это изменение логарифма шансов $z = \\ln(\\hat y/(1 - \\hat y))$, а не вероятности: "
         "найдите новое $z$ и примените $\\sigma$.",
