@@ -346,3 +346,14 @@ def test_exercise_depth_against_width():
     pieces = B.count_pieces(x, net(x[:, None])[:, 0])
     hidden = sum(layer.W.data.shape[1] for layer in net if hasattr(layer, "W")) - 1   # minus the output
     assert pieces - 1 == 1023 and hidden == 20
+
+
+def test_the_jump_network_is_one_sigmoid_with_rms_error_sqrt_of_2ln2_minus_1_over_w():
+    jump = lambda x: (x >= 0.5).astype(float)   # noqa: E731
+    x = np.linspace(0.0, 1.0, 400001)
+    for H in (4, 16, 64):
+        w = 200.0 * H
+        y = A.network(x[::100], *A.step_network(jump, H, w))
+        np.testing.assert_allclose(y, sigmoid(w * (x[::100] - 0.5)), atol=1e-15)   # even H: one step at 1/2
+        rms = np.sqrt(np.mean((sigmoid(w * (x - 0.5)) - jump(x)) ** 2))
+        assert rms == pytest.approx(np.sqrt((2 * np.log(2) - 1) / w), rel=2e-3)   # the integral ln 2 − 1/2
