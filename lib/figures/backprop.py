@@ -32,9 +32,9 @@ def plot_batch_comparison(results: dict, best_loss: float | None = None) -> Figu
     fig = Figure(figsize=(8.0, 3.2), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2, sharey=True)
     n = max(results)
-    for i, (B, r) in enumerate(sorted(results.items())):
-        name = "весь набор" if B == n else ("по одному" if B == 1 else "мини-батч")
-        label = f"|B| = {B} ({name})"
+    for i, (size, r) in enumerate(sorted(results.items())):      # size = |B|
+        name = "весь набор" if size == n else ("по одному" if size == 1 else "мини-батч")
+        label = f"|B| = {size} ({name})"
         ax1.plot(r["epoch"], r["loss"], color=f"C{i}", lw=1.2, label=label)
         ax2.plot(r["steps"][1:], r["loss"][1:], color=f"C{i}", lw=1.2, label=label)
     for ax in (ax1, ax2):
@@ -205,8 +205,8 @@ _B_GRID = np.linspace(-3.0, 3.0, 40)
 _LOSS_GRID = linear_loss(np.stack(np.meshgrid(_W_GRID, _B_GRID), axis=-1), PANEL_X, PANEL_Y)
 
 
-def _batch_label(B: int) -> str:
-    return f"|B| = {B}" + (" (весь набор)" if B == len(PANEL_X) else "")
+def _batch_label(size: int) -> str:
+    return f"|B| = {size}" + (" (весь набор)" if size == len(PANEL_X) else "")
 
 
 def _setup_batch_panel(fig, batch_size: int, seed: int) -> dict:
@@ -215,7 +215,7 @@ def _setup_batch_panel(fig, batch_size: int, seed: int) -> dict:
     ax1.contour(_W_GRID, _B_GRID, _LOSS_GRID, levels=np.geomspace(0.1, 30, 9), colors="0.7",
                 linewidths=0.7)
     lines = {}
-    # the mini-batch run (red) first, the full batch (dark grey) on top, as sorted({B, n}) drew them
+    # the mini-batch run (red) first, the full batch (dark grey) on top, as sorted({|B|, n}) drew them
     for which, color, lw in (("mini", "C3", 0.8), ("full", "0.2", 1.2)):
         path, = ax1.plot([], [], "-", color=color, lw=lw)
         end, = ax1.plot([], [], "o", color=color, ms=4)
@@ -239,14 +239,14 @@ def _update_batch_panel(state: dict, batch_size: int, seed: int) -> list:
     n = len(PANEL_X)
     ax1, ax2 = state["axes"]
     shown = []
-    for which, B in (("mini", batch_size), ("full", n)):
+    for which, size in (("mini", batch_size), ("full", n)):
         path, end, loss = state["lines"][which]
-        visible = which == "full" or B != n
+        visible = which == "full" or size != n
         for artist in (path, end, loss):
             artist.set_visible(visible)
-            artist.set_label(_batch_label(B))
+            artist.set_label(_batch_label(size))
         if visible:
-            run = minibatch_descent(PANEL_X, PANEL_Y, B, lr=PANEL_LR, epochs=PANEL_EPOCHS, rng=seed)
+            run = minibatch_descent(PANEL_X, PANEL_Y, size, lr=PANEL_LR, epochs=PANEL_EPOCHS, rng=seed)
             path.set_data(*run["path"].T)
             end.set_data([run["path"][-1, 0]], [run["path"][-1, 1]])
             loss.set_data(run["epoch"], run["loss"])
