@@ -1,6 +1,7 @@
-# Two commands do everything on a fresh machine with Python >= 3.11:
+# Three commands do everything on a fresh machine with Python >= 3.11:
 #   make book   build the HTML book (creates .venv and installs on first use)
 #   make test   run the lib/ tests and re-execute every notebook with nbval
+#   make pdf    the book as one PDF, _build/latex/nn-basics.pdf (installs TeX via apt-get when root)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ JOBS   ?= 2
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: book test live fresh clean webdeps
+.PHONY: book test pdf live fresh clean webdeps
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +39,14 @@ book: $(STAMP) webdeps
 test: $(STAMP) webdeps
 	$(BIN)/python tools/execute_book.py --jobs $(JOBS)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+# The PDF (tools/pdf_build.py): the TeX packages are checked (and installed with apt-get when run as
+# root on Debian/Ubuntu), the notebooks executed into the same cache as `make book`, then Sphinx's
+# LaTeX builder and XeLaTeX. Also copied to _build/html/nn-basics.pdf when the HTML book exists.
+pdf: $(STAMP)
+	$(BIN)/python tools/pdf_deps.py
+	$(BIN)/python tools/execute_book.py --jobs $(JOBS)
+	$(BIN)/python tools/pdf_build.py
 
 # The student's own copy of the chapters: made on first run, never overwritten, outside git.
 # `make fresh CH=01_neuron` puts the old copy aside (…-old-<time>.ipynb) and takes a fresh one.
