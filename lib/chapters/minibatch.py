@@ -141,11 +141,11 @@ def compare_batch_sizes(x, y, batch_sizes, lr: float = 0.05, epochs: int = 10, s
     считался градиент), 'loss': средняя по зёрнам потеря на всей выборке, 'steps_per_epoch'}.
     """
     out = {}
-    for B in batch_sizes:
-        runs = [minibatch_descent(x, y, int(B), lr=lr, epochs=epochs, rng=s) for s in seeds]
+    for size in batch_sizes:
+        runs = [minibatch_descent(x, y, int(size), lr=lr, epochs=epochs, rng=s) for s in seeds]
         loss = np.mean([r["loss"] for r in runs], axis=0)
-        out[int(B)] = {"epoch": runs[0]["epoch"], "steps": np.arange(len(loss)), "loss": loss,
-                       "steps_per_epoch": runs[0]["steps_per_epoch"]}
+        out[int(size)] = {"epoch": runs[0]["epoch"], "steps": np.arange(len(loss)), "loss": loss,
+                          "steps_per_epoch": runs[0]["steps_per_epoch"]}
     return out
 
 
@@ -162,11 +162,11 @@ def minibatch_gradient_variance(theta, x, y, batch_sizes, epochs: int = 200, rng
     n = x.size
     perms = np.argsort(as_generator(rng).random((epochs, n)), axis=1)
     out = []
-    for B in batch_sizes:
-        B = check_positive_int(int(B), "|B|")
-        if B > n:
-            raise ValueError(f"minibatch_gradient_variance: |B| = {B} больше n = {n}")
-        idx = perms[:, :(n // B) * B].reshape(-1, B)
+    for size in batch_sizes:                      # size = |B|
+        size = check_positive_int(int(size), "|B|")
+        if size > n:
+            raise ValueError(f"minibatch_gradient_variance: |B| = {size} больше n = {n}")
+        idx = perms[:, :(n // size) * size].reshape(-1, size)
         out.append(np.mean(np.sum((per_sample[idx].mean(axis=1) - full) ** 2, axis=1)))
     return np.array(out)
 
@@ -176,5 +176,5 @@ def gradient_variance_theory(theta, x, y, batch_sizes) -> np.ndarray:
     per_sample = per_sample_gradients(theta, x, y)
     n = len(per_sample)
     V = np.sum(per_sample.var(axis=0))
-    B = np.asarray(batch_sizes, float)
-    return V / B * (n - B) / (n - 1)
+    size = np.asarray(batch_sizes, float)          # |B|
+    return V / size * (n - size) / (n - 1)
