@@ -286,3 +286,13 @@ def test_layer_speeds_shapes_and_digits_net():
     run = T.layer_speeds("relu", hidden=2, width=8, epochs=2)
     assert run["speeds"].shape == (2, 3) and run["val_acc"].shape == (2,)
     assert np.all(run["speeds"] > 0) and np.all((0 <= run["val_acc"]) & (run["val_acc"] <= 1))
+
+
+def test_digits_net_output_layer_uses_the_same_init():
+    """The linear output layer of digits_net is drawn with init_std(init, d_in, 10), not always He."""
+    for init in ("he", "xavier"):
+        # width 4: He sd √(2/4) ≈ 0.71 and Xavier √(2/14) ≈ 0.38 differ by 1.9×; 200 nets × 40 weights
+        # give the sd to about 0.8 %, so a 5 % tolerance separates them safely
+        out = np.concatenate([T.digits_net("tanh", hidden=1, width=4, init=init, seed=s)[-1].W.data.ravel()
+                              for s in range(200)])
+        assert np.isclose(np.sqrt(np.mean(out**2)), S.init_std(init, 4, 10), rtol=0.05)
