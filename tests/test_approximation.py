@@ -357,3 +357,8 @@ def test_the_jump_network_is_one_sigmoid_with_rms_error_sqrt_of_2ln2_minus_1_ove
         np.testing.assert_allclose(y, sigmoid(w * (x[::100] - 0.5)), atol=1e-15)   # even H: one step at 1/2
         rms = np.sqrt(np.mean((sigmoid(w * (x - 0.5)) - jump(x)) ** 2))
         assert rms == pytest.approx(np.sqrt((2 * np.log(2) - 1) / w), rel=2e-3)   # the integral ln 2 − 1/2
+
+
+def test_the_wiggly_error_is_exactly_sin_6pi_over_H():
+    Hs = np.array([64, 128, 256, 512])
+    np.testing.assert_allclose(A.error_curve(A.TARGETS["wiggly"], Hs), np.sin(6 * np.pi / Hs), rtol=1e-9)
