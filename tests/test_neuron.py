@@ -186,3 +186,41 @@ def test_xor_try_never_gets_all_four(values):
     right = neuron.xor_correct(w, values["b"])
     assert 0 <= right <= 3
     assert right == int(np.sum(neuron.heaviside(neuron.BOOLEAN_INPUTS @ w + values["b"]) == neuron.XOR_TARGETS))
+
+
+def test_perceptron_learns_and_or_nand_and_never_stops_on_xor():
+    for name in ("И", "ИЛИ", "НЕ-И"):
+        target = neuron.truth_table(*neuron.LOGIC_NEURONS[name])
+        w, b, mistakes = neuron.perceptron_train(neuron.BOOLEAN_INPUTS, target, max_epochs=200)
+        assert mistakes[-1] == 0 and np.array_equal(neuron.truth_table(w, b), target)
+    for target in (neuron.XOR_TARGETS, 1 - neuron.XOR_TARGETS):
+        mistakes = neuron.perceptron_train(neuron.BOOLEAN_INPUTS, target, max_epochs=300)[2]
+        assert len(mistakes) == 300 and min(mistakes) >= 1
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_perceptron_mistakes_within_novikoff_bound(seed):
+    # random separable sets: labels from a random hyperplane, points closer than 0.3 to it removed
+    gen = np.random.default_rng(seed)
+    X = gen.uniform(-2, 2, size=(300, 3))
+    w_true, b_true = gen.standard_normal(3), gen.uniform(-0.5, 0.5)
+    r = neuron.signed_distance(X, w_true, b_true)
+    X, y = X[np.abs(r) > 0.3], (r[np.abs(r) > 0.3] > 0).astype(float)
+    bound = neuron.perceptron_mistake_bound(X, y, w_true, b_true)
+    for lr in (0.05, 1.0):
+        w, b, mistakes = neuron.perceptron_train(X, y, lr=lr, max_epochs=int(bound) + 2, rng=seed)
+        assert mistakes[-1] == 0 and sum(mistakes) <= bound
+        assert neuron.accuracy(X, y, w, b) == 1.0
+
+
+def test_perceptron_updates_only_on_mistakes_and_checks_input():
+    # one object already classified correctly: no update, zero mistakes after the first epoch
+    X, y = np.array([[1.0, 2.0]]), np.array([0.0])
+    w, b, mistakes = neuron.perceptron_train(X, y)
+    assert mistakes == [0] and np.array_equal(w, [0.0, 0.0]) and b == 0.0
+    w, b, mistakes = neuron.perceptron_train(X, np.array([1.0]), lr=0.5)
+    assert mistakes == [1, 0] and np.array_equal(w, [0.5, 1.0]) and b == 0.5
+    with pytest.raises(ValueError, match="нулей и единиц"):
+        neuron.perceptron_train(X, np.array([2.0]))
+    with pytest.raises(ValueError, match="не разделяет"):
+        neuron.perceptron_mistake_bound(neuron.BOOLEAN_INPUTS, neuron.XOR_TARGETS, np.array([1.0, 1.0]), -0.5)

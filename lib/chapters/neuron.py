@@ -17,7 +17,8 @@ from ..activations import sigmoid
 __all__ = ["neuron", "layer", "neuron_field", "step_center", "step_slope", "boundary_segment",
            "heaviside", "signed_distance", "log_odds", "parameter_count", "BOOLEAN_INPUTS", "LOGIC_NEURONS",
            "truth_table", "XOR_TARGETS", "XOR_HIDDEN", "XOR_OUTPUT", "xor_correct", "xor_network", "count_separating",
-           "compose_linear", "two_clouds_means", "two_clouds", "accuracy"]
+           "compose_linear", "two_clouds_means", "two_clouds", "accuracy", "perceptron_train",
+           "perceptron_mistake_bound"]
 
 
 def neuron(x, w, b, activation=sigmoid):
@@ -222,3 +223,45 @@ def two_clouds(n: int = 100, distance: float = 3.0, rng=0):
 def accuracy(X, y, w, b) -> float:
     """Доля объектов, для которых 𝟙[σ(xω + b) > 1/2] = 𝟙[xω + b > 0] совпадает с меткой y ∈ {0, 1}."""
     return float(np.mean(heaviside(as_float_array(X, "X") @ as_float_array(w, "w") + b) == y))
+
+
+def perceptron_train(X, y, lr: float = 1.0, max_epochs: int = 100, rng=0):
+    """Правило перцептрона Розенблатта для порогового нейрона ŷ = 𝟙[xω + b > 0].
+
+    Начинаем с ω = 0, b = 0. Каждую эпоху объекты просматриваются в случайном порядке; после
+    ответа ŷ_i на объект x_i: ω ← ω + η(y_i − ŷ_i)x_i, b ← b + η(y_i − ŷ_i) — веса меняются
+    только при ошибке (тогда y_i − ŷ_i = ±1). Останавливаемся после первой эпохи без ошибок.
+    X: (n, d), y: (n,) из нулей и единиц; lr: шаг η > 0.
+    Возвращает (ω формы (d,), b, список числа ошибок в каждой эпохе).
+    """
+    X = check_ndim(as_float_array(X, "X"), 2, "X", "(n, d)")
+    y = as_float_array(y, "y")
+    if y.shape != (X.shape[0],) or not np.all((y == 0) | (y == 1)):
+        raise ValueError("perceptron_train: y должен быть вектором из нулей и единиц длины n")
+    gen = np.random.default_rng(rng)
+    w, b, mistakes = np.zeros(X.shape[1]), 0.0, []
+    for _ in range(max_epochs):
+        count = 0
+        for i in gen.permutation(len(y)):
+            err = y[i] - float(X[i] @ w + b > 0)
+            if err != 0:
+                w, b, count = w + lr * err * X[i], b + lr * err, count + 1
+        mistakes.append(count)
+        if count == 0:
+            break
+    return w, b, mistakes
+
+
+def perceptron_mistake_bound(X, y, w, b) -> float:
+    """Оценка Новикоффа (R/Δ)² числа ошибок правила перцептрона (при старте с нуля).
+
+    X: (n, d), объект x_i — строка i, его класс y_i ∈ {0, 1}; x̃_i = (x_i, 1), R = max_i ‖x̃_i‖.
+    (ω, b) — любая гиперплоскость, разделяющая выборку; u = (ω, b)/‖(ω, b)‖ ∈ R^{d+1} и
+    Δ = min_i (2y_i − 1)⟨x̃_i, u⟩ > 0 — её запас. Возвращает число (R/Δ)².
+    """
+    X_aug = np.column_stack([as_float_array(X, "X"), np.ones(len(X))])
+    u = np.append(as_float_array(w, "w"), b)
+    margin = float(np.min(np.where(as_float_array(y, "y") == 1, 1.0, -1.0) * (X_aug @ u)) / np.linalg.norm(u))
+    if not margin > 0:
+        raise ValueError("perceptron_mistake_bound: (ω, b) не разделяет выборку, запас Δ ≤ 0")
+    return float(np.max(np.sum(X_aug**2, axis=1)) / margin**2)
