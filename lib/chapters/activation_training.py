@@ -105,7 +105,8 @@ def dead_neuron_gradients(name: str, bias: float, X, Y, seeds=(0, 1, 2)) -> tupl
 def digits_net(name: str, hidden: int = 5, width: int = 32, init: str = "he", seed: int = 0) -> Sequential:
     """Сеть для цифр 8×8: 64 входа → ``hidden`` скрытых слоёв по ``width`` нейронов → 10 выходов.
 
-    Скрытые слои: Linear и активация ``name``, веса из N(0, s²) с s = ``init_std(init, d_in, H)``,
+    Скрытые слои: Linear и активация ``name``, веса нормальные со средним 0 и стандартным отклонением
+    ``init_std(init, d_in, H)``,
     свободные члены 0; выходной слой — линейный, веса той же инициализации ``init``.
     """
     gen = np.random.default_rng(seed)
