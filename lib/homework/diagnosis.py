@@ -30,7 +30,7 @@ _NUMPY = os.path.dirname(os.path.abspath(np.__file__))
 
 
 class Raised:
-    """The outcome of a call that raised: the exception's type, text and the student's line."""
+    """Итог вызова, бросившего исключение: тип исключения, его текст и строка кода студента."""
 
     def __init__(self, exc: BaseException):
         self.type = type(exc)
@@ -59,7 +59,7 @@ def _student_line(exc: BaseException) -> str | None:
 # --- what kind of object the student returned ---------------------------------------------------
 
 def kind_of(x) -> str:
-    """A Russian name of the object's kind: «кортеж из 2 значений», «массив NumPy формы (3,)», …"""
+    """Название вида объекта по-русски: «кортеж из 2 значений», «массив NumPy формы (3,)», …"""
     if x is None:
         return "None"
     if isinstance(x, Raised):
@@ -84,7 +84,7 @@ def kind_of(x) -> str:
 
 
 def short(x) -> str:
-    """A compact printout of a value (never raises)."""
+    """Короткая запись значения для сообщения (исключений не бросает)."""
     try:
         if isinstance(x, Raised):
             return f"исключение {x.text}"
@@ -119,7 +119,7 @@ def _numeric(x) -> np.ndarray | None:
 
 
 def same(expected, got, rtol: float, atol: float) -> bool:
-    """Is the student's answer the reference one, of the same kind, shape, dtype family and values?"""
+    """Совпадает ли ответ студента с эталоном: тот же вид, форма, тип элементов (dtype) и значения с допуском."""
     try:
         return _same(expected, got, rtol, atol)
     except Exception:  # noqa: BLE001
@@ -265,7 +265,7 @@ def _shape_differs(e: np.ndarray, g: np.ndarray, rtol, atol) -> str:
 
 
 def describe(expected, got, rtol: float, atol: float, names=(), args=()) -> str:
-    """What is the first difference between the student's answer and the reference (Russian)."""
+    """Первое, чем ответ студента отличается от эталона, — фраза по-русски."""
     try:
         return _describe(expected, got, rtol, atol, tuple(names), args)
     except Exception:  # noqa: BLE001 — the report itself must never crash
@@ -334,7 +334,7 @@ _CAUSES = [
 
 
 def explain_exception(r: Raised) -> str:
-    """A Russian account of an exception from the student's code: the text, the usual cause, the line."""
+    """Объяснение по-русски исключения из кода студента: текст, обычная причина и строка кода."""
     try:
         text = f"функция бросила исключение {r.text}"
         low = r.text.lower()
