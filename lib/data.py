@@ -18,7 +18,7 @@ def batches(X, y, batch_size: int, shuffle: bool = True, rng=None):
 
     Параметры:
         X: массив формы (n, d); y: массив длины n (или (n, …));
-        batch_size: B — размер батча; последний батч может быть меньше (n mod B);
+        batch_size: |B| — размер батча; последний батч может быть меньше (n mod |B|);
         shuffle: перемешивать ли порядок объектов; rng: зерно или генератор.
     """
     X = np.asarray(X)

@@ -32,8 +32,8 @@ class Linear(Module):
     Начальные значения, как в PyTorch: равномерно на [−1/√d, 1/√d].
 
     Формы: вход X (n, d) → выход Z = XW + b (n, H).
-    Обратный проход: ∂L/∂W = Xᵀ G (d, H), ∂L/∂b = Σ_i G_i (H,), ∂L/∂X = G Wᵀ (n, d),
-    где G = ∂L/∂Z (n, H).
+    Обратный проход: ∂L/∂W = Xᵀ δ (d, H), ∂L/∂b = Σ_i δ_i (H,), ∂L/∂X = δ Wᵀ (n, d),
+    где δ = ∂L/∂Z (n, H) — ошибка слоя.
     """
 
     def __init__(self, in_features: int, out_features: int, rng=None):
@@ -72,7 +72,7 @@ class Linear(Module):
 
 
 class Sigmoid(Module):
-    """Поэлементная сигмоида: y = σ(z); обратный проход: ∂L/∂z = ∂L/∂y · σ(z)(1 − σ(z))."""
+    """Поэлементная сигмоида: a = σ(z); обратный проход: ∂L/∂z = ∂L/∂a · σ(z)(1 − σ(z))."""
 
     def forward(self, x):
         self._y = A.sigmoid(x)
@@ -83,7 +83,7 @@ class Sigmoid(Module):
 
 
 class Tanh(Module):
-    """Поэлементный tanh: y = tanh(z); обратный проход: ∂L/∂z = ∂L/∂y · (1 − y²)."""
+    """Поэлементный tanh: a = tanh(z); обратный проход: ∂L/∂z = ∂L/∂a · (1 − a²)."""
 
     def forward(self, x):
         self._y = A.tanh(x)
@@ -94,7 +94,7 @@ class Tanh(Module):
 
 
 class ReLU(Module):
-    """Поэлементный ReLU: y = max(0, z); обратный проход: ∂L/∂z = ∂L/∂y · [z > 0].
+    """Поэлементный ReLU: a = max(0, z); обратный проход: ∂L/∂z = ∂L/∂a · 1[z > 0].
 
     NaN на входе не превращается в 0 (``np.maximum`` его сохраняет, как PyTorch), поэтому
     проверка выхода модуля его замечает.
