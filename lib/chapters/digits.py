@@ -247,10 +247,10 @@ def accuracy_from_labels(y_true, y_pred) -> float:
 
 
 def confusion_matrix(y_true, y_pred, classes: int = N_CLASSES) -> np.ndarray:
-    """Матрица ошибок C формы (K, K): C[i, j] — сколько объектов класса i сеть отнесла к классу j.
+    """Матрица ошибок C формы (K, K): C[k, l] — сколько объектов класса k сеть отнесла к классу l.
 
-    Строки — правильные классы, столбцы — ответы сети (как в scikit-learn). Сумма строки i —
-    число объектов класса i, след C — число верных ответов, сумма всех элементов — n.
+    Строки — правильные классы, столбцы — ответы сети (как в scikit-learn). Сумма строки k —
+    число объектов класса k, след C — число верных ответов, сумма всех элементов — n.
     """
     classes = check_positive_int(classes, "classes (K)")
     y_true = _check_labels(y_true, "y_true", classes)

@@ -31,7 +31,7 @@ _CASES = [_case(9, 3, 0.4), _case(4, 4, 0.5), _case(14, 6, 0.3, absent=2)]
 
 
 def accuracy_and_confusion_reference(logits, y, K):
-    """(точность, матрица ошибок C[i, j] = #{y = i, ŷ = j}) по логитам формы (n, K)."""
+    """(точность, матрица ошибок C[k, l] = #{y = k, ŷ = l}) по логитам формы (n, K)."""
     y_pred = np.argmax(logits, axis=1)
     accuracy = np.mean(y_pred == y)
     C = np.zeros((K, K), dtype=int)
