@@ -224,3 +224,23 @@ def test_perceptron_updates_only_on_mistakes_and_checks_input():
         neuron.perceptron_train(X, np.array([2.0]))
     with pytest.raises(ValueError, match="не разделяет"):
         neuron.perceptron_mistake_bound(neuron.BOOLEAN_INPUTS, neuron.XOR_TARGETS, np.array([1.0, 1.0]), -0.5)
+
+
+def test_perceptron_by_hand_exercise_answers():
+    # exercise «Правило перцептрона вручную»: OR, fixed order of the four points, eta = 1
+    target = neuron.truth_table(*neuron.LOGIC_NEURONS["ИЛИ"])
+    w, b, per_epoch = np.zeros(2), 0.0, []
+    while not per_epoch or per_epoch[-1]:
+        count = 0
+        for x, y in zip(neuron.BOOLEAN_INPUTS, target):
+            err = y - float(x @ w + b > 0)
+            if err:
+                w, b, count = w + err * x, b + err, count + 1
+        per_epoch.append(count)
+    assert per_epoch == [1, 2, 1, 0] and np.array_equal(w, [1.0, 1.0]) and b == 0.0
+    assert np.array_equal(neuron.truth_table(w, b), target)
+    X_aug = np.column_stack([neuron.BOOLEAN_INPUTS, np.ones(4)])
+    u = np.array([1.0, 1.0, -0.5]) / 1.5
+    np.testing.assert_allclose(np.where(target == 1, 1, -1) * (X_aug @ u), [1 / 3, 1 / 3, 1 / 3, 1])
+    bound = neuron.perceptron_mistake_bound(neuron.BOOLEAN_INPUTS, target, np.array([1.0, 1.0]), -0.5)
+    assert np.isclose(bound, 27.0) and sum(per_epoch) <= bound
