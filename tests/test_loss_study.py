@@ -1,4 +1,4 @@
-"""Chapter 6 (lib.chapters.loss_study, loss_study_lines, lib.figures.loss_study): experiments and slider grids."""
+"""Chapter 6 (lib.chapters.loss_study, loss_study_regression, lib.figures.loss_study): experiments and slider grids."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Глава 6: рисунки и панели со слайдерами (потеря от вероятности, выброс, softmax).
 
-Математика — в ``lib.chapters.loss_study`` и ``lib.chapters.loss_study_lines``. Панели
+Математика — в ``lib.chapters.loss_study`` и ``lib.chapters.loss_study_regression``. Панели
 ``ch06.prob_losses``, ``ch06.outlier`` и ``ch06.softmax`` регистрируются при импорте модуля.
 """
 
