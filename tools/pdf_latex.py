@@ -8,6 +8,9 @@ doctree for the LaTeX builder and does nothing for any other builder.
 * The output of a homework check on the stub («⏳ Задание ещё не выполнено: …») is an invitation
   to run the cell; on paper it is noise: the output is removed, the code cell stays.
 * ANSI escape sequences (colours of tracebacks and warnings) are stripped from outputs.
+* The solutions of the exercises (sphinx-exercise, folded in the HTML book) are moved to the
+  chapter's last section «Решения упражнений», so that the reader of the paper tries an exercise
+  before seeing its solution.
 
 After the build, the LaTeX files are patched:
 
@@ -29,7 +32,9 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_exercise.nodes import solution_node
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 HOMEWORK_TODO = "⏳ Задание ещё не выполнено"
@@ -74,6 +79,30 @@ class PaperCells(SphinxPostTransform):
         for text in list(self.document.findall(nodes.Text)):
             if "\x1b" in text:
                 text.parent.replace(text, nodes.Text(ANSI.sub("", str(text))))
+
+
+class SolutionsAtChapterEnd(SphinxPostTransform):
+    """Moves every solution of a chapter to a new last section of it, «Решения упражнений».
+
+    The LaTeX builder has put all the documents into one doctree (a `start_of_file` node per
+    document); this runs after sphinx-exercise has given the solutions their titles."""
+
+    builders = ("latex",)
+    default_priority = 30
+    TITLE = "Решения упражнений"
+
+    def run(self, **kwargs) -> None:
+        for number, start in enumerate(self.document.findall(addnodes.start_of_file)):
+            chapter = next((c for c in start.children if isinstance(c, nodes.section)), None)
+            solutions = [s for s in start.findall(solution_node)]
+            if chapter is None or not solutions:
+                continue
+            section = nodes.section(ids=[f"pdf-solutions-{number}"], names=[])
+            section += nodes.title(self.TITLE, self.TITLE)
+            for solution in solutions:
+                solution.parent.remove(solution)
+                section += solution
+            chapter += section
 
 
 # sphinx-proof's English captions (its own names of the directives) in Russian.
@@ -128,5 +157,6 @@ def _patch_files(app, exception) -> None:
 
 def setup(app):
     app.add_post_transform(PaperCells)
+    app.add_post_transform(SolutionsAtChapterEnd)
     app.connect("build-finished", _patch_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
