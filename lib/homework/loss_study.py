@@ -37,7 +37,7 @@ register_task(Task(
     cases=_BCE_CASES,
     mistakes=[
         Mistake(_bce_naive,
-                "вы считаете p = σ(z) и берёте log p, log(1 − p) «в лоб»: при больших |z| "
+                "вы считаете ŷ = σ(z) и берёте log ŷ, log(1 − ŷ) «в лоб»: при больших |z| "
                 "экспонента e^{−z} переполняется, а σ(z) округляется до 0 или 1 и логарифм нуля "
                 "равен −∞. Запишите потерю через сам логит: max(z, 0) − z·y + log(1 + e^{−|z|})."),
         Mistake(lambda z, y: np.sum(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))),
@@ -45,7 +45,7 @@ register_task(Task(
         Mistake(lambda z, y: np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z))),
                 "функция вернула вектор потерь по объектам; нужна одна средняя потеря — число."),
         Mistake(lambda z, y: np.mean(np.maximum(z, 0.0) - z * (1 - y) + np.log1p(np.exp(-np.abs(z)))),
-                "перепутаны y и 1 − y: log p должен стоять при y, а log(1 − p) — при 1 − y "
+                "перепутаны y и 1 − y: log ŷ должен стоять при y, а log(1 − ŷ) — при 1 − y "
                 "(в логитной форме — слагаемое −z·y)."),
         Mistake(lambda z, y: -np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))),
                 "потеря получилась отрицательной: кросс-энтропия — это МИНУС логарифм "
