@@ -362,3 +362,12 @@ def test_the_jump_network_is_one_sigmoid_with_rms_error_sqrt_of_2ln2_minus_1_ove
 def test_the_wiggly_error_is_exactly_sin_6pi_over_H():
     Hs = np.array([64, 128, 256, 512])
     np.testing.assert_allclose(A.error_curve(A.TARGETS["wiggly"], Hs), np.sin(6 * np.pi / Hs), rtol=1e-9)
+
+
+def test_figure_tick_labels_use_the_decimal_comma():
+    t = A.TARGETS["smooth"]
+    model, _ = A.train_network(t, H=3, steps=5)
+    fig = F.draw_trained_vs_constructed(t, model, 10)
+    fig.canvas.draw()
+    labels = [lab.get_text() for ax in fig.axes for lab in ax.get_xticklabels() + ax.get_yticklabels()]
+    assert any("," in s for s in labels) and not any("." in s or "-" in s for s in labels), labels

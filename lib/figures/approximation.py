@@ -34,6 +34,7 @@ def draw_towers(fig=None):
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂")
         ax.view_init(elev=30, azim=-60)
+        _russian_ticks(ax)
     return fig
 
 
@@ -42,6 +43,17 @@ def draw_towers(fig=None):
 def _comma(text: str) -> str:
     """Russian number format in figure labels: decimal comma."""
     return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+
+
+def _russian_ticks(ax) -> None:
+    """Tick labels of the linear axes of ax with a decimal comma and a typographic minus."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _pos: _comma(f"{v:g}").replace("-", "−"))
+    for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale()),
+                        (getattr(ax, "zaxis", None), "linear")):
+        if axis is not None and scale == "linear":
+            axis.set_major_formatter(fmt)
 
 
 def show(fig) -> None:
@@ -99,6 +111,8 @@ def draw_trained_vs_constructed(target: Target, model, H_constructed: int, fig=N
     ax2.set_ylabel("ŷ(x) − f(x)")
     ax2.legend(fontsize=7)
     ax2.grid(alpha=0.3)
+    for ax in (ax1, ax2):
+        _russian_ticks(ax)
     return fig
 
 
@@ -162,6 +176,8 @@ def _setup_approx(fig, target: str, H: int, w: float) -> dict:
     for ax in (ax1, ax2):
         ax.set_xticks((0.0, 0.5, 1.0))
     ax1.yaxis.set_major_locator(MaxNLocator(3))
+    for ax in (ax1, ax2):
+        _russian_ticks(ax)
     return {"bumps": bump_lines, "f": f_line, "y": y_line, "title": title, "err": err_line,
             "bound": bound_lines, "target": target}
 
@@ -206,6 +222,7 @@ def _setup_bump(fig, u1: float, width: float, w: float) -> dict:
     ax.set_ylabel("значение")
     ax.set_xticks(_BUMP_XTICKS)
     ax.set_yticks(_BUMP_YTICKS)
+    _russian_ticks(ax)
     legend = ax.legend(handles=[s1, s2, diff, span], loc="upper center", fontsize=7, ncols=2)
     return {"span": span, "grid": grid, "lines": [s1, s2, diff], "legend": legend,
             "spines": list(ax.spines.values())}
