@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import gelu_grad, leaky_relu_grad, relu, relu_grad, silu_grad, tanh_grad
+from ..activations import gelu_grad, leaky_relu_grad, relu, relu_grad, sigmoid_grad, silu_grad, tanh_grad
 from ..quiz import Multiple, Numeric, Option, Single, tex
 from . import register
 
@@ -20,6 +20,13 @@ RELU_SECOND_MOMENT = float(np.sum(relu(_Z) ** 2 * np.exp(-0.5 * _Z**2)) * (_Z[1]
 # ReLU weights with variance GAIN² · 2/d_in: in the mean-field picture δ grows by GAIN per layer
 GAIN = 2.0
 GROWTH = float(np.sqrt(GAIN**2 * 2.0 * RELU_SECOND_MOMENT))
+# the sigmoid bound with ||W||_2 = NORM, and Nielsen's window: |w sigma'(wa + b)| >= 1 only for a in an
+# interval of length 2 ln(q+/q-)/|w| (q+- the roots of q(1 - q) = 1/|w|), at most WINDOW over |w| >= 4
+NORM = 6.0
+BOUND = NORM * float(sigmoid_grad(np.array(0.0)))
+_W = np.linspace(4.0, 40.0, 36001)
+_Q = (1.0 + np.sqrt(1.0 - 4.0 / _W)) / 2.0
+WINDOW = float(np.max(2.0 * np.log(_Q / (1.0 - _Q)) / _W))
 
 register(
     Single(
@@ -61,6 +68,21 @@ register(
             Option("$\\tanh z = \\sigma(2z) - 1$", False,
                    "Тогда значения лежали бы в $(-1, 0)$; нужно растянуть в 2 раза: $2\\sigma(2z) - 1$."),
             Option("$\\tanh z = 1/\\sigma(z)$", False, "$1/\\sigma(z) = 1 + e^{-z} > 1$ — это вовсе не ограниченная функция."),
+        ),
+    ),
+    Single(
+        "ch05.bound",
+        f"В сигмоидной сети спектральная норма каждой матрицы весов равна {NORM:g}. Что следует из оценки "
+        "$\\lVert \\delta_\\ell \\rVert \\le \\tfrac14 \\lVert W_{\\ell+1} \\rVert_2 \\lVert \\delta_{\\ell+1} \\rVert$?",
+        (
+            Option(f"О затухании — ничего: граница разрешает рост до ${NORM:g}/4 = {tex(BOUND)}$ раза за слой", True,
+                   "Да: оценка только сверху; она доказывает затухание лишь при $\\lVert W \\rVert_2 < 4$. Крупные веса "
+                   "обходят её ценой насыщения: у одного нейрона $|w\\,\\sigma'(wa + b)| \\ge 1$ лишь на отрезке входов "
+                   f"длины не больше ${tex(WINDOW, 2)}$."),
+            Option(f"Градиент обязательно растёт в ${tex(BOUND)}$ раза за слой", False,
+                   f"Нет: ${tex(BOUND)}$ — верхняя граница; настоящий множитель может быть и гораздо меньше (насыщение)."),
+            Option("Градиент всё равно затухает, потому что $\\sigma' \\le 1/4$", False,
+                   "Нет: $\\sigma' \\le 1/4$ даёт затухание, только если норма весов меньше 4; здесь она больше."),
         ),
     ),
     Multiple(
