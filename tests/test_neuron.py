@@ -244,3 +244,27 @@ def test_perceptron_by_hand_exercise_answers():
     np.testing.assert_allclose(np.where(target == 1, 1, -1) * (X_aug @ u), [1 / 3, 1 / 3, 1 / 3, 1])
     bound = neuron.perceptron_mistake_bound(neuron.BOOLEAN_INPUTS, target, np.array([1.0, 1.0]), -0.5)
     assert np.isclose(bound, 27.0) and sum(per_epoch) <= bound
+
+
+def test_figure_and_panel_tick_labels_use_a_decimal_comma():
+    import re
+
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    X, y = neuron.two_clouds()
+    mu0, mu1 = neuron.two_clouds_means()
+    figs = [neuron_fig.draw_step_and_sigmoid(), neuron_fig.draw_logic(), neuron_fig.draw_xor_network(),
+            neuron_fig.draw_clouds(X, y, mu1 - mu0, (mu0 @ mu0 - mu1 @ mu1) / 2)]
+    for key in ("ch01.step1d", "ch01.neuron2d", "ch01.xor_try"):
+        panel = widgets.get(key)
+        for values in panel.snapshots:
+            fig = Figure(figsize=panel.figsize)
+            panel.draw_on(fig, **values)
+            figs.append(fig)
+    for fig in figs:
+        widgets.render_png(fig)                       # tick labels are set when the figure is drawn
+        texts = [t.get_text() for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        texts += [t.get_text() for t in fig.findobj(Text)]           # titles, labels, legends, annotations
+        bad = [t for t in texts if re.search(r"\d\.\d", t)]
+        assert not bad, bad

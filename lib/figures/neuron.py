@@ -23,6 +23,13 @@ def _ru(v: float) -> str:
     return f"{v:g}".replace(".", ",").replace("-", "−")
 
 
+def _comma_ticks(axis) -> None:
+    """Tick labels with a decimal comma and a true minus (0,5 rather than 0.5)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: _ru(round(v, 6) + 0.0)))
+
+
 def show(fig) -> None:
     """Показывает готовую фигуру в блокноте картинкой PNG (как статичные рисунки панелей)."""
     from IPython.display import Image, display
@@ -194,7 +201,7 @@ def draw_clouds(X, y, w, b, fig=None):
     G1, G2 = np.meshgrid(np.linspace(*lim, 201), np.linspace(*lim, 201))
     im = ax.imshow(sigmoid(G1 * w[0] + G2 * w[1] + b), extent=(*lim, *lim), origin="lower", cmap="RdBu_r",
                    vmin=0, vmax=1, alpha=0.55)
-    fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.85)
+    _comma_ticks(fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.85).ax.yaxis)
     for k, marker in ((0, "X"), (1, "o")):
         ax.scatter(*X[y == k].T, s=16, marker=marker, color=f"C{k}", edgecolor="black", lw=0.4,
                    label=f"класс {k}")
@@ -203,6 +210,8 @@ def draw_clouds(X, y, w, b, fig=None):
     ax.annotate("", xy=tuple(p0 + w / np.linalg.norm(w)), xytext=tuple(p0),
                 arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
     ax.set(xlim=lim, ylim=lim, xlabel="x₁", ylabel="x₂", aspect="equal")
+    _comma_ticks(ax.xaxis)
+    _comma_ticks(ax.yaxis)
     ax.legend(loc="upper left", fontsize=8)
     return fig
 
@@ -212,7 +221,7 @@ def _setup_neuron2d(fig, w1: float, w2: float, b: float) -> dict:
     ax = fig.add_subplot(1, 1, 1)
     im = ax.imshow(np.zeros((81, 81)), extent=(-lim, lim, -lim, lim), origin="lower", cmap="RdBu_r",
                    vmin=0, vmax=1, interpolation="bilinear")
-    fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.9)
+    _comma_ticks(fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.9).ax.yaxis)
     line, = ax.plot([0.0, 0.0], [0.0, 0.0], color="black", lw=2, label="xω + b = 0")
     arrow = ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0),
                         arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
@@ -258,6 +267,7 @@ def _setup_step1d(fig, w: float, b: float) -> dict:
     center = ax.axvline(0.0, color="C3", lw=1, ls=":", label="x₀ = −b/ω")
     label = ax.text(0.98, 0.05, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=9, color="C3")
     ax.set(ylim=(-0.05, 1.05), xlim=(-4, 4), xlabel="x", ylabel="ŷ")
+    _comma_ticks(ax.yaxis)
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     return {"curve": curve, "center": center, "label": label}
