@@ -158,7 +158,7 @@ def _rotation(deg: float) -> np.ndarray:
 
 
 _R = _rotation(30.0)
-#: Two quadratic bowls with the same λ_max = 4 (so the same bound 2/λ_max = 0.5).
+#: Две квадратичные чаши с одним и тем же λ_max = 4 (поэтому и граница 2/λ_max = 0.5 у них общая).
 QUADRATICS = {
     "elongated": Quadratic(_R @ np.diag([4.0, 0.4]) @ _R.T, "вытянутая чаша"),
     "round": Quadratic(np.diag([4.0, 4.0]), "круглая чаша"),
