@@ -1,16 +1,21 @@
 """Builds the book as one PDF: Jupyter Book 1's LaTeX builder, then XeLaTeX through latexmk.
 
-What `jupyter-book build . --builder pdflatex` does, with three differences:
+What `jupyter-book build . --builder pdflatex` does, with four differences:
 
 * the doctrees go to `_build/.doctrees-latex`, so the HTML build keeps its own (switching builders
   would make each build re-read every page; two builds at once would write the same files);
 * `tools/pdf_latex.py` is loaded as an extension: the cells of live panels and quiz questions are
-  left out of the LaTeX (the static figures stay);
+  left out of the LaTeX (the static figures stay), solutions go to the end of their chapter, and
+  the `.tex` gets Russian captions (see its docstring);
+* no domain indices (sphinx-proof's «Proof Index», the Python module index): only the general
+  index of `lib`'s names;
 * the LaTeX log is checked: an undefined reference or a glyph missing from the fonts is an error.
 
 The notebooks are read from the execution cache `_build/.jupyter_cache` (`tools/execute_book.py`
 fills it; `make pdf` runs it first). The PDF is `_build/latex/nn-basics.pdf`; when the HTML book
 exists it is also copied to `_build/html/nn-basics.pdf`, where the intro page links it.
+`--latex-only` writes the `.tex` and stops; `--skip-sphinx` runs only XeLaTeX on it (for fixing
+TeX-level problems without the minute of Sphinx).
 """
 
 from __future__ import annotations
