@@ -96,6 +96,24 @@ def log_problems() -> list[str]:
     return sorted(set(problems))
 
 
+OVERFULL = re.compile(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) "
+                      r"(?:detected at line|in paragraph at lines) (\d+)")
+
+
+def wide_lines(limit_pt: float = 40.0) -> list[str]:
+    """Lines of the PDF wider than the text by more than `limit_pt` (a formula or a table running
+    into the margin): not an error, but named with the start of their LaTeX source."""
+    log = (LATEX / f"{NAME}.log").read_text(encoding="utf-8", errors="replace")
+    tex = (LATEX / f"{NAME}.tex").read_text(encoding="utf-8").splitlines()
+    found = []
+    for m in OVERFULL.finditer(log):
+        if float(m.group(1)) > limit_pt:
+            line = int(m.group(2))
+            source = " ".join(tex[max(line - 8, 0):line]).split("\\begin{equation")[-1][-160:]
+            found.append(f"на {float(m.group(1)):.0f} pt шире полосы (строка {line} .tex): …{source}")
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=int, default=900, help="limit for latexmk, seconds")
@@ -116,6 +134,8 @@ def main() -> int:
     if problems:
         print("В журнале XeLaTeX:\n  " + "\n  ".join(problems[:40]), file=sys.stderr)
         return 1
+    for wide in wide_lines():
+        print(f"Предупреждение: {wide}", file=sys.stderr)
     if (BUILD / "html").is_dir():
         shutil.copy2(PDF, BUILD / "html" / PDF.name)
     print(f"PDF книги: {PDF.relative_to(ROOT)}")
