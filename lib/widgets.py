@@ -34,8 +34,9 @@ STATIC_DPI = 110
 
 
 def _fmt(v) -> str:
+    """A slider value as Russian text shows it: decimal comma, typographic minus."""
     if isinstance(v, float):
-        return f"{v:.3g}".replace("-", "−")
+        return f"{v:.3g}".replace("-", "−").replace(".", ",")
     return str(v)
 
 
@@ -204,7 +205,7 @@ class Panel:
             if isinstance(c, Dropdown):
                 v = next((lab for lab, val in c.options if val == v), v)
             parts.append(f"{c.label.rstrip(':')} = {_fmt(v)}")
-        return ", ".join(parts)
+        return "; ".join(parts)     # a comma is the decimal separator
 
 
 PANELS: dict[str, Panel] = {}

@@ -1,4 +1,5 @@
-"""Blitting keeps no stale pixel: a live frame equals the panel drawn afresh at the same values.
+"""Blitting keeps no stale pixel: a live frame equals the panel drawn afresh at the same values;
+and every frame on the way is a PNG with finite curves.
 
 (A file of its own, so that pytest-xdist can run it beside the other widget tests.)
 """
@@ -36,6 +37,14 @@ def test_live_frames_equal_a_fresh_drawing(key):
     checked = set(np.linspace(0, len(sequence) - 1, min(8, len(sequence))).round().astype(int))
     for i, values in enumerate(sequence):
         png = live.frame(**values)
+        # every frame, as the kernel draws it: a PNG with finite curves (this walk covers the whole
+        # grid, so test_panel_renders_over_grid leaves blitted panels to this test)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert live.fig.axes, f"{key}: при {values} ничего не нарисовано"
+        for ax in live.fig.axes:
+            for line in ax.get_lines():
+                if line.get_visible():
+                    assert np.isfinite(np.asarray(line.get_ydata(), float)).all(), (key, values)
         if i not in checked:
             continue
         frame = _pixels(png)

@@ -18,11 +18,12 @@ def test_there_are_panels():
     assert PANELS, "ни одной панели не зарегистрировано"
 
 
-@pytest.mark.parametrize("key", sorted(PANELS))
+@pytest.mark.parametrize("key", sorted(k for k, p in PANELS.items() if p.update is None))
 def test_panel_renders_over_grid(key):
     """Every position of the grid, as the kernel draws it (widgets.Live): a PNG, finite curves.
     A panel that retrains a network on its button is moved over the corners of its grid (every
-    training is tested in its chapter's module tests)."""
+    training is tested in its chapter's module tests). Blitted panels (with update) are walked over
+    their grid, there and back, in test_widget_frames.py, with the same checks on every frame."""
     panel = PANELS[key]
     grid = panel.grid(2 if panel.manual else 3)
     assert grid, f"{key}: пустая сетка значений"
@@ -143,3 +144,14 @@ def test_live_panel_text_is_at_least_10_px(key):
     px = smallest.get_fontsize() * widgets.DPI / 72
     assert px >= 10, f"{key}: текст «{smallest.get_text()[:30]}» высотой {px:.1f} px < 10 px"
     assert fig.get_size_inches()[0] * widgets.DPI <= 1000, f"{key}: кадр шире 1000 px и будет уменьшен"
+
+
+@pytest.mark.parametrize("key", sorted(PANELS))
+def test_captions_write_numbers_as_russian_text_does(key):
+    """Slider values in a panel's caption: decimal comma and a real minus, parts split by «;»."""
+    panel = PANELS[key]
+    for values in panel.grid(3):
+        caption = panel.caption(values)
+        assert not re.search(r"\d\.\d", caption), f"{key}: десятичная точка в подписи «{caption}»"
+        assert not re.search(r"(^|[\s=(])-\d", caption), f"{key}: дефис вместо минуса в «{caption}»"
+        assert caption.count(";") == len(panel.controls) - 1, (key, caption)

@@ -66,7 +66,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation("sigmoid", "сигмоида σ", A.sigmoid, A.sigmoid_grad),
     "tanh": Activation("tanh", "tanh", A.tanh, A.tanh_grad),
     "relu": Activation("relu", "ReLU", A.relu, A.relu_grad),
-    "leaky_relu": Activation("leaky_relu", f"Leaky ReLU (α = {LEAKY_SLOPE})",
+    "leaky_relu": Activation("leaky_relu", "Leaky ReLU (α = " + f"{LEAKY_SLOPE}".replace(".", ",") + ")",
                              lambda z: A.leaky_relu(z, LEAKY_SLOPE),
                              lambda z: A.leaky_relu_grad(z, LEAKY_SLOPE)),
     "gelu": Activation("gelu", "GELU", A.gelu, A.gelu_grad),
