@@ -143,7 +143,7 @@ def test_no_raw_tex_ansi_or_unresolved_references(what):
 def test_russian_captions():
     text = " ".join(pages())
     for caption in ("Содержание", "Глава 1", "Теорема 1", "Доказательство", "Упражнение 1",
-                    "Решение упражнения 1", "Приложение A", "Алфавитный указатель"):
+                    "Решение упражнения 1", "Решения упражнений", "Приложение A", "Алфавитный указатель"):
         assert caption in text, caption
     for english in ("Theorem ", "Exercise ", "Solution to", "Chapter ", "Proof Index", "Contents"):
         assert english not in text, english
@@ -163,6 +163,19 @@ def _code_cells(doc: str) -> list[str]:
     cells = json.loads((ROOT / f"{doc}.ipynb").read_text(encoding="utf-8"))["cells"]
     return ["".join(c["source"]) for c in cells
             if c["cell_type"] == "code" and not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
+
+
+@pytest.mark.parametrize("doc", [d for d in CHAPTERS if (ROOT / f"{d}.ipynb").exists()])
+def test_solutions_are_gathered_at_the_chapter_end(doc):
+    """Every exercise of the chapter has its solution in the chapter, after all the exercises."""
+    first, last = chapter_pages()[doc]
+    text = " ".join(pages()[first - 1:last])
+    exercises = set(re.findall(r"(?<!решение )Упражнение (\d+) \(", text, flags=re.IGNORECASE))
+    solutions = set(re.findall(r"Решение упражнения (\d+)", text))
+    assert exercises <= solutions, f"нет решений упражнений {sorted(exercises - solutions)}"
+    if solutions:
+        gathered = text.rfind("Решения упражнений")
+        assert gathered > max(text.rfind(f"Упражнение {n} (") for n in exercises), "решения не в конце главы"
 
 
 def test_first_page_of_every_chapter_rendered():
