@@ -116,6 +116,10 @@ _CAPTION = re.compile(r"(\\begin\{sphinxadmonition\}\{[a-z]+\}\{)(" + "|".join(P
 _SOLUTION = re.compile(r"(\\begin\{sphinxadmonition\}\{[a-z]+\}\{)Решение к Упражнение\b")
 _LONGTABLE = re.compile(r"\\begin\{longtable\}\{(l{3,})\}")
 INTRO = "\\chapter*{Введение}\\addcontentsline{toc}{chapter}{Введение}\\markboth{Введение}{Введение}\n"
+# sphinx-proof writes a proof as an admonition without a title (an empty coloured bar on the page)
+# that starts with an emphasised «Доказательство.»: the word becomes the title.
+_PROOF = re.compile(r"\\begin\{sphinxadmonition\}\{([a-z]+)\}\n\\sphinxAtStartPar\n"
+                    r"\\sphinxstyleemphasis\{Доказательство\.\}\s*")
 _NUMBERED_SECTION = re.compile(r"^(\\section\{)\d+\.\s+", re.MULTILINE)
 _CHAPTER = re.compile(r"^\\chapter\{(?:Глава \d+|Приложение [A-ZА-Я])\.\s+", re.MULTILINE)
 
@@ -130,6 +134,7 @@ def patch_tex(text: str) -> str:
     """The `.tex` of the book with Russian captions, bare chapter titles and lettered appendices."""
     text = _CAPTION.sub(lambda m: m.group(1) + PROOF_NAMES[m.group(2)], text)
     text = _SOLUTION.sub(r"\1Решение упражнения", text)
+    text = _PROOF.sub(r"\\begin{sphinxadmonition}{\1}{Доказательство}\n\\sphinxAtStartPar\n", text)
     text = _CHAPTER.sub(r"\\chapter{", text)
     text = _NUMBERED_SECTION.sub(r"\1", text)
     text = _LONGTABLE.sub(lambda m: "\\begin{longtable}{" + _widths(len(m.group(1))) + "}", text)
