@@ -156,7 +156,8 @@ def test_every_static_figure_is_in_the_chapter(doc):
     expected = expected_figures(doc)
     static = sum(src.count("widgets.static(") for src in _code_cells(doc))
     assert expected >= static, f"в выполненном блокноте {expected} рисунков, статичных панелей {static}"
-    assert drawn >= expected, f"{doc}: в PDF на стр. {first}–{last} {drawn} рисунков, в блокноте {expected}"
+    assert drawn >= expected, (f"{doc}: в PDF на стр. {first}–{last} {drawn} рисунков, в выполненном блокноте "
+                               f"{expected} (рисунок потерян или PDF старше главы: `make pdf`)")
 
 
 def _code_cells(doc: str) -> list[str]:
