@@ -1,6 +1,6 @@
 """Project-wide pytest hooks.
 
-* Start with the book's build and browser tests (the longest file).
+* Start with the two longest files: the book's build and browser tests, and the live JupyterLab.
 * Remember which notebooks nbval collected (``tests/test_book.py`` checks that it ran every
   notebook of ``_toc.yml``).
 * After the last cell of every notebook, one more item of that notebook,
@@ -71,9 +71,10 @@ class PrintsTheSameAsTheBuild(pytest.Item):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    # the book's build and browser tests are the longest file: it starts first, so that under
-    # pytest-xdist the other worker runs everything else meanwhile
-    items.sort(key=lambda item: not item.nodeid.startswith("tests/test_built_book.py"))
+    # the two longest files start first, one on each pytest-xdist worker: the book's build and
+    # browser tests, and JupyterLab running every chapter; the rest fills in behind them
+    first = ("tests/test_built_book.py", "tests/test_live_lab.py")
+    items.sort(key=lambda item: next((i for i, f in enumerate(first) if item.nodeid.startswith(f)), len(first)))
     notebooks = [item for item in items if str(item.fspath).endswith(".ipynb")]
     config._collected_notebooks = {Path(str(item.fspath)).resolve() for item in notebooks}
     # the comparison goes right after the notebook's last cell (the same file: the same xdist worker
