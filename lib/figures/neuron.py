@@ -13,7 +13,7 @@ from ..activations import sigmoid
 from ..chapters import neuron as N
 
 __all__ = ["draw_neuron", "draw_layer", "draw_step_and_sigmoid", "draw_logic", "draw_xor_network", "draw_clouds",
-           "show"]
+           "draw_perceptron_lines", "show"]
 
 _FIELD_LIM = 3.0
 
@@ -213,6 +213,27 @@ def draw_clouds(X, y, w, b, fig=None):
     _comma_ticks(ax.xaxis)
     _comma_ticks(ax.yaxis)
     ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def draw_perceptron_lines(X, y, lines, fig=None):
+    """Выборка двух классов и несколько прямых xω + b = 0: lines — список (ω, b, подпись).
+
+    Первая прямая — сплошная, остальные — пунктир; у каждой своя подпись в легенде.
+    """
+    fig = _new((4.8, 4.0), fig)
+    ax = fig.add_subplot(1, 1, 1)
+    lim = (float(X.min()) - 0.5, float(X.max()) + 0.5)
+    for k, marker in ((0, "X"), (1, "o")):
+        ax.scatter(*X[y == k].T, s=16, marker=marker, color=f"C{k}", edgecolor="black", lw=0.4,
+                   label=f"класс {k}")
+    for n, (w, b, label) in enumerate(lines):
+        ax.plot(*N.boundary_segment(w[0], w[1], b, lim=max(map(abs, lim))), color="black" if n == 0 else f"C{n + 2}",
+                lw=1.6, ls="-" if n == 0 else "--", label=label)
+    ax.set(xlim=lim, ylim=lim, xlabel="x₁", ylabel="x₂", aspect="equal")
+    _comma_ticks(ax.xaxis)
+    _comma_ticks(ax.yaxis)
+    ax.legend(loc="upper left", fontsize=7)
     return fig
 
 
