@@ -270,10 +270,10 @@ def test_figure_and_panel_tick_labels_use_a_decimal_comma():
         assert not bad, bad
 
 
-def test_perceptron_lines_figure_draws():
+def test_clouds_figure_with_perceptron_lines_draws():
     X, y = neuron.two_clouds(n=100, distance=8.0, rng=0)
     mu0, mu1 = neuron.two_clouds_means(8.0)
     w, b, _ = neuron.perceptron_train(X, y, rng=0)
-    fig = neuron_fig.draw_perceptron_lines(X, y, [(mu1 - mu0, (mu0 @ mu0 - mu1 @ mu1) / 2, "Байес"), (w, b, "перцептрон")])
+    fig = neuron_fig.draw_clouds(X, y, mu1 - mu0, (mu0 @ mu0 - mu1 @ mu1) / 2, others=[(w, b, "перцептрон")])
     assert len(widgets.render_png(fig)) > 1000
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["класс 0", "класс 1", "Байес", "перцептрон"]
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["класс 0", "класс 1", "ŷ = 1/2", "перцептрон"]

@@ -13,7 +13,7 @@ from ..activations import sigmoid
 from ..chapters import neuron as N
 
 __all__ = ["draw_neuron", "draw_layer", "draw_step_and_sigmoid", "draw_logic", "draw_xor_network", "draw_clouds",
-           "draw_perceptron_lines", "show"]
+           "show"]
 
 _FIELD_LIM = 3.0
 
@@ -127,8 +127,7 @@ def draw_step_and_sigmoid(fig=None):
 
 def _boolean_axes(ax, targets, title, points=N.BOOLEAN_INPUTS):
     for (x1, x2), t in zip(points, targets):
-        ax.scatter([x1], [x2], s=120, marker="o" if t else "X", color="C1" if t else "C0",
-                   edgecolor="black", zorder=3)
+        ax.scatter([x1], [x2], s=120, marker="o" if t else "X", color="C1" if t else "C0", edgecolor="black", zorder=3)
     ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xticks=[0, 1], yticks=[0, 1], xlabel="x₁", ylabel="x₂",
            aspect="equal")
     ax.set_title(title, fontsize=10)
@@ -179,8 +178,7 @@ def draw_xor_network(fig=None):
     ax2.legend(loc="lower left", fontsize=7)
     _boolean_axes(ax2, N.XOR_TARGETS, "скрытый слой a: классы разделяет прямая", points=a)
     for k, ((x1, x2), (a1, a2)) in enumerate(zip(N.BOOLEAN_INPUTS, a)):
-        ax2.annotate(f"x = ({x1:.0f}, {x2:.0f})", (a1, a2), xytext=(a1 - 0.3, a2 + 0.13 + 0.12 * (k == 2)),
-                     fontsize=7)
+        ax2.annotate(f"x = ({x1:.0f}, {x2:.0f})", (a1, a2), xytext=(a1 - 0.3, a2 + 0.13 + 0.12 * (k == 2)), fontsize=7)
     ax2.set(xlabel="a₁ (ИЛИ)", ylabel="a₂ (НЕ-И)")
     return fig
 
@@ -193,47 +191,30 @@ def _draw_xor_try(fig, w1: float, w2: float, b: float) -> None:
         ax.text(x1 + 0.09, x2 + 0.09, "✓" if ok else "✗", color="green" if ok else "red", fontsize=12)
 
 
-def draw_clouds(X, y, w, b, fig=None):
-    """Два облака точек, цветом — ответ нейрона σ(xω + b), линия — граница ŷ = 1/2, стрелка — ω."""
+def draw_clouds(X, y, w, b, fig=None, others=()):
+    """Два облака точек, цветом — ответ нейрона σ(xω + b), линия — граница ŷ = 1/2, стрелка — ω.
+
+    others: ещё прямые xω + b = 0 для сравнения, список [(ω, b, подпись), …] — цветной пунктир.
+    """
     fig = _new((4.8, 4.0), fig)
-    ax = fig.add_subplot(1, 1, 1)
-    lim = (float(X.min()) - 0.5, float(X.max()) + 0.5)
+    ax, lim = fig.add_subplot(1, 1, 1), (float(X.min()) - 0.5, float(X.max()) + 0.5)
+    for k, marker in ((0, "X"), (1, "o")):
+        ax.scatter(*X[y == k].T, s=16, marker=marker, color=f"C{k}", edgecolor="black", lw=0.4, label=f"класс {k}")
     G1, G2 = np.meshgrid(np.linspace(*lim, 201), np.linspace(*lim, 201))
     im = ax.imshow(sigmoid(G1 * w[0] + G2 * w[1] + b), extent=(*lim, *lim), origin="lower", cmap="RdBu_r",
                    vmin=0, vmax=1, alpha=0.55)
     _comma_ticks(fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.85).ax.yaxis)
-    for k, marker in ((0, "X"), (1, "o")):
-        ax.scatter(*X[y == k].T, s=16, marker=marker, color=f"C{k}", edgecolor="black", lw=0.4,
-                   label=f"класс {k}")
-    ax.plot(*N.boundary_segment(w[0], w[1], b, lim=max(map(abs, lim))), color="black", lw=1.5)
+    reach = max(map(abs, lim))
+    ax.plot(*N.boundary_segment(w[0], w[1], b, lim=reach), color="black", lw=1.5, label="ŷ = 1/2" if others else None)
+    for n, (w_o, b_o, label) in enumerate(others, start=2):
+        ax.plot(*N.boundary_segment(w_o[0], w_o[1], b_o, lim=reach), color=f"C{n}", lw=1.6, ls="--", label=label)
     p0 = -b * np.asarray(w) / (w @ w)
     ax.annotate("", xy=tuple(p0 + w / np.linalg.norm(w)), xytext=tuple(p0),
                 arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
     ax.set(xlim=lim, ylim=lim, xlabel="x₁", ylabel="x₂", aspect="equal")
     _comma_ticks(ax.xaxis)
     _comma_ticks(ax.yaxis)
-    ax.legend(loc="upper left", fontsize=8)
-    return fig
-
-
-def draw_perceptron_lines(X, y, lines, fig=None):
-    """Выборка двух классов и несколько прямых xω + b = 0: lines — список (ω, b, подпись).
-
-    Первая прямая — сплошная, остальные — пунктир; у каждой своя подпись в легенде.
-    """
-    fig = _new((4.8, 4.0), fig)
-    ax = fig.add_subplot(1, 1, 1)
-    lim = (float(X.min()) - 0.5, float(X.max()) + 0.5)
-    for k, marker in ((0, "X"), (1, "o")):
-        ax.scatter(*X[y == k].T, s=16, marker=marker, color=f"C{k}", edgecolor="black", lw=0.4,
-                   label=f"класс {k}")
-    for n, (w, b, label) in enumerate(lines):
-        ax.plot(*N.boundary_segment(w[0], w[1], b, lim=max(map(abs, lim))), color="black" if n == 0 else f"C{n + 2}",
-                lw=1.6, ls="-" if n == 0 else "--", label=label)
-    ax.set(xlim=lim, ylim=lim, xlabel="x₁", ylabel="x₂", aspect="equal")
-    _comma_ticks(ax.xaxis)
-    _comma_ticks(ax.yaxis)
-    ax.legend(loc="upper left", fontsize=7)
+    ax.legend(loc="upper left", fontsize=7 if others else 8)
     return fig
 
 
@@ -309,30 +290,20 @@ def _update_step1d(state: dict, w: float, b: float) -> list:
 widgets.register(widgets.Panel(
     key="ch01.neuron2d",
     title="Нейрон с двумя входами: цвет — ответ σ(ω₁x₁ + ω₂x₂ + b), линия — где он равен 1/2",
-    controls=(
-        widgets.FloatSlider("w1", "ω₁", -3.0, 3.0, 0.1, 1.0),
-        widgets.FloatSlider("w2", "ω₂", -3.0, 3.0, 0.1, 0.5),
-        widgets.FloatSlider("b", "b", -3.0, 3.0, 0.1, 0.0),
-    ),
-    setup=_setup_neuron2d,
-    update=_update_neuron2d,
-    figsize=(5.2, 4.0),
+    controls=tuple(widgets.FloatSlider(name, label, -3.0, 3.0, 0.1, value)
+                   for name, label, value in (("w1", "ω₁", 1.0), ("w2", "ω₂", 0.5), ("b", "b", 0.0))),
+    setup=_setup_neuron2d, update=_update_neuron2d, figsize=(5.2, 4.0),
     snapshots=({"w1": 1.0, "w2": 0.5, "b": 0.0}, {"w1": 1.0, "w2": 0.5, "b": -2.0},
                {"w1": 3.0, "w2": 1.5, "b": 0.0}, {"w1": -0.5, "w2": 1.0, "b": 1.0}),
-    snapshot_figsize=(4.2, 3.2),
-    snapshot_cols=2,
+    snapshot_figsize=(4.2, 3.2), snapshot_cols=2,
 ))
 
 widgets.register(widgets.Panel(
     key="ch01.step1d",
     title="Один вход: σ(ωx + b) — ступенька в точке −b/ω, тем круче, чем больше ω",
-    controls=(
-        widgets.FloatSlider("w", "ω", -10.0, 10.0, 0.1, 1.0),
-        widgets.FloatSlider("b", "b", -10.0, 10.0, 0.1, 0.0),
-    ),
-    setup=_setup_step1d,
-    update=_update_step1d,
-    figsize=(6.0, 3.0),
+    controls=(widgets.FloatSlider("w", "ω", -10.0, 10.0, 0.1, 1.0),
+              widgets.FloatSlider("b", "b", -10.0, 10.0, 0.1, 0.0)),
+    setup=_setup_step1d, update=_update_step1d, figsize=(6.0, 3.0),
     snapshots=({"w": 1.0, "b": -1.0}, {"w": 3.0, "b": -3.0}, {"w": 10.0, "b": -10.0}),
     snapshot_figsize=(6.0, 2.4),
 ))
@@ -342,10 +313,8 @@ widgets.register(widgets.Panel(
     title="Один нейрон против XOR: подберите ω₁, ω₂, b — больше трёх точек из четырёх не выйдет",
     controls=tuple(widgets.FloatSlider(name, label, -3.0, 3.0, 0.1, value)
                    for name, label, value in (("w1", "ω₁", 1.0), ("w2", "ω₂", 1.0), ("b", "b", -0.5))),
-    draw=_draw_xor_try,
-    figsize=(4.2, 3.8),
+    draw=_draw_xor_try, figsize=(4.2, 3.8),
     snapshots=({"w1": 1.0, "w2": 1.0, "b": -0.5}, {"w1": -1.0, "w2": -1.0, "b": 1.5},
                {"w1": 1.0, "w2": -1.0, "b": -0.5}, {"w1": 0.0, "w2": 0.0, "b": 1.0}),
-    snapshot_figsize=(3.8, 3.4),
-    snapshot_cols=2,
+    snapshot_figsize=(3.8, 3.4), snapshot_cols=2,
 ))
