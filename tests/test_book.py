@@ -65,3 +65,20 @@ def test_lib_reference_documents_every_module():
     modules |= {"lib.homework", "lib.homework.diagnosis", "lib.quiz", "lib.quizzes"}
     missing = modules - listed
     assert not missing, f"модули lib не попали в справочник chapters/B_lib_reference.md: {sorted(missing)}"
+
+
+def test_no_backtick_fence_has_a_backtick_in_its_title():
+    """CommonMark forbids a backtick in the info string of a backtick fence: «````{exercise} Забытый
+    `eval()`» is no fence at all for jupyterlab-myst, which then shows the rest of the cell as raw
+    markup in the student's JupyterLab (the book's parser is laxer). Titles use plain text or `:::`."""
+    bad = []
+    for path in toc_notebooks():
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] != "markdown":
+                continue
+            for line in "".join(cell["source"]).splitlines():
+                fence = re.match(r"\s*(`{3,})(.*)$", line)
+                if fence and "`" in fence.group(2):
+                    bad.append(f"{path.name}, ячейка {i}: {line.strip()}")
+    assert not bad, "в заголовке блока с обратными кавычками есть обратная кавычка:\n" + "\n".join(bad)
