@@ -108,7 +108,11 @@ def log_softmax(z, axis: int = -1):
 
     NaN и ±inf — ошибка.
     """
-    z = check_finite(as_float_array(z, "z"), "z")
+    return _log_softmax(check_finite(as_float_array(z, "z"), "z"), axis)
+
+
+def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """log_softmax of a float64 array already checked to be finite (CrossEntropyLoss checks it)."""
     m = np.max(z, axis=axis, keepdims=True)
     shifted = z - m
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))

@@ -58,7 +58,7 @@ class Linear(Module):
                 f"Linear({self.in_features}, {self.out_features}): ожидался вход формы "
                 f"(n, {self.in_features}), получен массив формы {x.shape}.{hint}"
             )
-        self._x = check_finite(x, "x")
+        self._x = x if self._input_checked else check_finite(x, "x")
         with np.errstate(over="ignore", invalid="ignore"):   # overflow is reported by Module.__call__
             return x @ self.W.data + self.b.data
 
@@ -74,6 +74,8 @@ class Linear(Module):
 class Sigmoid(Module):
     """Поэлементная сигмоида: a = σ(z); обратный проход: ∂L/∂z = ∂L/∂a · σ(z)(1 − σ(z))."""
 
+    _keeps_finite = True           # bounded or max(0, z): finite in, finite out
+
     def forward(self, x):
         self._y = A.sigmoid(x)
         return self._y
@@ -84,6 +86,8 @@ class Sigmoid(Module):
 
 class Tanh(Module):
     """Поэлементный tanh: a = tanh(z); обратный проход: ∂L/∂z = ∂L/∂a · (1 − a²)."""
+
+    _keeps_finite = True           # bounded or max(0, z): finite in, finite out
 
     def forward(self, x):
         self._y = A.tanh(x)
@@ -99,6 +103,8 @@ class ReLU(Module):
     NaN на входе не превращается в 0 (``np.maximum`` его сохраняет, как PyTorch), поэтому
     проверка выхода модуля его замечает.
     """
+
+    _keeps_finite = True           # bounded or max(0, z): finite in, finite out
 
     def forward(self, x):
         x = as_float_array(x, "x")
@@ -117,6 +123,7 @@ class Sequential(Module):
     """
 
     _check_output = False          # every layer checks its own output (Module.__call__)
+    _check_grad = False            # ... and the gradient that comes into it (Module.backward)
 
     def __init__(self, *modules):
         super().__init__()
@@ -131,12 +138,17 @@ class Sequential(Module):
 
     def forward(self, x):
         for i, m in enumerate(self.layers):
+            # a layer's input after the first is the previous layer's output, which that layer's
+            # __call__ has just checked for NaN/inf: Linear need not check it a second time
+            m._input_checked = i > 0 and self.layers[i - 1]._check_output
             try:
                 x = m(x)
             except ValueError as exc:
                 if str(exc).startswith("Sequential"):
                     raise
                 raise ValueError(f"Sequential, слой {i} ({type(m).__name__}): {exc}") from exc
+            finally:
+                m._input_checked = False      # called on its own later, the layer checks again
         return x
 
     def _backward(self, grad_output):

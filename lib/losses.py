@@ -170,7 +170,7 @@ class CrossEntropyLoss(Loss):
                 f"CrossEntropyLoss: метки должны лежать в [0, {k}) для K = {k} классов, "
                 f"получены значения от {target.min()} до {target.max()}"
             )
-        logp = A.log_softmax(pred, axis=1)
+        logp = A._log_softmax(pred, axis=1)      # pred: float64, checked finite by Loss.__call__
         rows = np.arange(n)
         loss = -np.mean(logp[rows, target])
         grad = np.exp(logp)

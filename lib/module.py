@@ -93,11 +93,19 @@ class Module:
     #: NaN/inf in the output is reported by the module that produced it; a container (Sequential)
     #: returns its last layer's output, already checked there.
     _check_output = True
+    #: the same for the gradient that comes into backward: a container hands it to its last layer
+    #: unchanged, and that layer checks it.
+    _check_grad = True
+    #: set by Sequential for the duration of one call when the input is a checked output
+    _input_checked = False
+    #: True for a layer whose output is finite whenever its input is (ReLU, σ, tanh): after a
+    #: checked input there is nothing left to check
+    _keeps_finite = False
 
     def __call__(self, x):
         out = self.forward(x)
-        if (self._check_output and isinstance(out, np.ndarray) and out.dtype.kind == "f"
-                and not np.isfinite(out).all()):
+        if (self._check_output and not (self._keeps_finite and self._input_checked)
+                and isinstance(out, np.ndarray) and out.dtype.kind == "f" and not np.isfinite(out).all()):
             raise _nonfinite_error(out, f"выход слоя {type(self).__name__}", _OUTPUT_HINT)
         self._output_shape = np.shape(out)
         return out
@@ -119,7 +127,7 @@ class Module:
                 f"{type(self).__name__}.backward: градиент должен иметь форму выхода "
                 f"{self._output_shape}, получена форма {grad_output.shape}"
             )
-        if not np.isfinite(grad_output).all():
+        if self._check_grad and not np.isfinite(grad_output).all():
             raise _nonfinite_error(
                 grad_output, f"{type(self).__name__}.backward: пришедший градиент",
                 "Градиент разошёлся выше по сети (слишком большой шаг lr?) или потеря посчитана неверно.",

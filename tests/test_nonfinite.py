@@ -92,3 +92,21 @@ class _NanGrad(nn.Module):
 def test_check_module_does_not_pass_a_module_with_a_nan_gradient():
     with pytest.raises(ValueError, match="NaN"):
         gradcheck.check_module(_NanGrad(), np.ones((3, 2)))
+
+
+def test_a_linear_checks_its_input_again_when_called_on_its_own_after_a_network():
+    """Inside Sequential a Linear trusts its input (the previous layer has just checked it); the
+    trust lasts one call: the same layer called directly still rejects NaN."""
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1))
+    model(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="x: ожидались конечные числа"):
+        model[2](np.array([[1.0, np.nan, 0.0]]))
+    with pytest.raises(ValueError, match="слой 0"):
+        model(np.array([[np.nan, 0.0]]))            # the first layer's input is data: checked
+
+
+def test_a_nonfinite_gradient_into_a_network_is_reported_by_its_last_layer():
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1))
+    model(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="Linear.backward: пришедший градиент"):
+        model.backward(np.full((4, 1), np.inf))
