@@ -150,10 +150,12 @@ def test_momentum_exercise_answers():
     assert np.isclose((kappa - 1) / (kappa + 1), 0.82, atol=0.005) and np.isclose(np.sqrt(beta), 0.52, atol=0.005)
     assert round(np.log(1e6) / np.log(1 / np.sqrt(beta))) == 21    # "≈ 21 steps by the factor alone"
     # along each eigenvector of A the pair (θ_t, θ_{t−1}) is multiplied by [[1 + β − ηλ, −β], [1, 0]];
-    # at these η, β it has the double eigenvalue √β (a Jordan block), hence the t·(√β)^t decay
-    for lam in (lmin, lmax):
+    # at these η, β it has a double eigenvalue, +√β along q_min and −√β along q_max (a Jordan block),
+    # hence the t·(√β)^t decay; the double root is (1 + β − ηλ)/2, so its sign is read off exactly
+    for lam, sign in ((lmin, 1.0), (lmax, -1.0)):
         T = np.array([[1 + beta - eta * lam, -beta], [1.0, 0.0]])
         np.testing.assert_allclose(np.abs(np.linalg.eigvals(T)), np.sqrt(beta), rtol=1e-6)
+        assert np.isclose((1 + beta - eta * lam) / 2, sign * np.sqrt(beta), rtol=1e-12)
         assert not np.allclose(T, np.sqrt(beta) * np.eye(2)) and abs((1 + beta - eta * lam) ** 2 - 4 * beta) < 1e-12
     errs = np.linalg.norm(traj, axis=1)
     t = np.arange(150, 301)
