@@ -277,3 +277,30 @@ def test_clouds_figure_with_perceptron_lines_draws():
     fig = neuron_fig.draw_clouds(X, y, mu1 - mu0, (mu0 @ mu0 - mu1 @ mu1) / 2, others=[(w, b, "перцептрон")])
     assert len(widgets.render_png(fig)) > 1000
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["класс 0", "класс 1", "ŷ = 1/2", "перцептрон"]
+
+
+def test_perceptron_step_size_matters_only_from_a_nonzero_start():
+    X, y = neuron.two_clouds(n=100, distance=8.0, rng=0)
+    for seed in range(5):
+        zero = [neuron.perceptron_train(X, y, lr=lr, rng=seed)[2] for lr in (0.01, 1.0, 100.0)]
+        assert zero[0] == zero[1] == zero[2]
+    start = (np.array([0.0, 1.0]), 0.0)
+    w, b, m = neuron.perceptron_train(X, y, lr=0.01, rng=0, start=start)
+    assert sum(m) != sum(neuron.perceptron_train(X, y, lr=100.0, rng=0, start=start)[2])
+    assert np.array_equal(start[0], [0.0, 1.0])            # the start is not modified in place
+    # a start that already separates: no mistakes, parameters returned unchanged
+    c0, c1 = neuron.two_clouds_means(8.0)
+    w0, b0 = c1 - c0, (c0 @ c0 - c1 @ c1) / 2
+    w, b, m = neuron.perceptron_train(X, y, start=(w0, b0))
+    assert m == [0] and np.array_equal(w, w0) and b == b0
+
+
+def test_triangle_witness_certifies_non_separability():
+    X, y = neuron.two_clouds(n=100, distance=3.0, rng=0)
+    i, tri, lam = neuron.triangle_witness(X, y)
+    tri = list(tri)
+    assert np.all(y[tri] != y[i]) and np.all(lam > 0) and np.isclose(lam.sum(), 1.0)
+    np.testing.assert_allclose(lam @ X[tri], X[i], atol=1e-12)
+    # separable samples have no witness: the far clouds and the four points of AND
+    assert neuron.triangle_witness(*neuron.two_clouds(n=100, distance=8.0, rng=0)) is None
+    assert neuron.triangle_witness(neuron.BOOLEAN_INPUTS, neuron.truth_table(*neuron.LOGIC_NEURONS["И"])) is None

@@ -18,7 +18,7 @@ __all__ = ["neuron", "layer", "neuron_field", "step_center", "step_slope", "boun
            "heaviside", "signed_distance", "log_odds", "parameter_count", "BOOLEAN_INPUTS", "LOGIC_NEURONS",
            "truth_table", "XOR_TARGETS", "XOR_HIDDEN", "XOR_OUTPUT", "xor_correct", "xor_network", "count_separating",
            "compose_linear", "two_clouds_means", "two_clouds", "accuracy", "perceptron_train",
-           "perceptron_mistake_bound"]
+           "perceptron_mistake_bound", "triangle_witness"]
 
 
 def neuron(x, w, b, activation=sigmoid):
@@ -225,12 +225,13 @@ def accuracy(X, y, w, b) -> float:
     return float(np.mean(heaviside(as_float_array(X, "X") @ as_float_array(w, "w") + b) == y))
 
 
-def perceptron_train(X, y, lr: float = 1.0, max_epochs: int = 100, rng=0):
+def perceptron_train(X, y, lr: float = 1.0, max_epochs: int = 100, rng=0, start=None):
     """Правило перцептрона Розенблатта для порогового нейрона ŷ = 𝟙[xω + b > 0].
 
-    Начинаем с ω = 0, b = 0. Каждую эпоху объекты просматриваются в случайном порядке; после
-    ответа ŷ_i на объект x_i: ω ← ω + η(y_i − ŷ_i)x_i, b ← b + η(y_i − ŷ_i) — веса меняются
-    только при ошибке (тогда y_i − ŷ_i = ±1). Останавливаемся после первой эпохи без ошибок.
+    Начинаем с ω = 0, b = 0 (или с start = (ω₀ формы (d,), b₀)). Каждую эпоху объекты
+    просматриваются в случайном порядке; после ответа ŷ_i на объект x_i: ω ← ω + η(y_i − ŷ_i)x_i,
+    b ← b + η(y_i − ŷ_i) — веса меняются только при ошибке (тогда y_i − ŷ_i = ±1).
+    Останавливаемся после первой эпохи без ошибок.
     X: (n, d), y: (n,) из нулей и единиц; lr: шаг η > 0.
     Возвращает (ω формы (d,), b, список числа ошибок в каждой эпохе).
     """
@@ -240,6 +241,8 @@ def perceptron_train(X, y, lr: float = 1.0, max_epochs: int = 100, rng=0):
         raise ValueError("perceptron_train: y должен быть вектором из нулей и единиц длины n")
     gen = np.random.default_rng(rng)
     w, b, mistakes = np.zeros(X.shape[1]), 0.0, []
+    if start is not None:
+        w, b = as_float_array(start[0], "start[0]").reshape(X.shape[1]).copy(), float(start[1])
     for _ in range(max_epochs):
         count = 0
         for i in gen.permutation(len(y)):
@@ -265,3 +268,29 @@ def perceptron_mistake_bound(X, y, w, b) -> float:
     if not margin > 0:
         raise ValueError("perceptron_mistake_bound: (ω, b) не разделяет выборку, запас Δ ≤ 0")
     return float(np.max(np.sum(X_aug**2, axis=1)) / margin**2)
+
+
+def triangle_witness(X, y, neighbours: int = 8):
+    """Свидетель линейной неразделимости выборки на плоскости: точка внутри треугольника чужого класса.
+
+    Ищет объект p и три объекта q₁, q₂, q₃ другого класса с p = λ₁q₁ + λ₂q₂ + λ₃q₃, λ_k > 0,
+    Σλ_k = 1. Тогда z(p) = Σ λ_k z(q_k) при любых ω, b, и ни одна прямая не отвечает верно на всех
+    четырёх точках. Перебирает треугольники из neighbours ближайших к p точек другого класса.
+    X: (n, 2), y: (n,) из нулей и единиц. Возвращает (i, (k₁, k₂, k₃), λ формы (3,)) или None.
+    """
+    X = check_ndim(as_float_array(X, "X"), 2, "X", "(n, 2)")
+    y = as_float_array(y, "y")
+    for i in range(len(y)):
+        other = np.flatnonzero(y != y[i])
+        near = other[np.argsort(np.sum((X[other] - X[i]) ** 2, axis=1))[:neighbours]]
+        for a in range(len(near)):
+            for c in range(a + 1, len(near)):
+                for e in range(c + 1, len(near)):
+                    tri = near[[a, c, e]]
+                    A = np.vstack([X[tri].T, np.ones(3)])          # columns (q_k, 1)
+                    if abs(np.linalg.det(A)) < 1e-9:
+                        continue
+                    lam = np.linalg.solve(A, np.append(X[i], 1.0))
+                    if np.all(lam > 0):
+                        return i, tuple(int(t) for t in tri), lam
+    return None
