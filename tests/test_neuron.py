@@ -297,10 +297,10 @@ def test_perceptron_step_size_matters_only_from_a_nonzero_start():
 
 def test_triangle_witness_certifies_non_separability():
     X, y = neuron.two_clouds(n=100, distance=3.0, rng=0)
-    i, tri, lam = neuron.triangle_witness(X, y)
+    i, tri, nu = neuron.triangle_witness(X, y)
     tri = list(tri)
-    assert np.all(y[tri] != y[i]) and np.all(lam > 0) and np.isclose(lam.sum(), 1.0)
-    np.testing.assert_allclose(lam @ X[tri], X[i], atol=1e-12)
+    assert np.all(y[tri] != y[i]) and np.all(nu > 0) and np.isclose(nu.sum(), 1.0)
+    np.testing.assert_allclose(nu @ X[tri], X[i], atol=1e-12)
     # separable samples have no witness: the far clouds and the four points of AND
     assert neuron.triangle_witness(*neuron.two_clouds(n=100, distance=8.0, rng=0)) is None
     assert neuron.triangle_witness(neuron.BOOLEAN_INPUTS, neuron.truth_table(*neuron.LOGIC_NEURONS["И"])) is None

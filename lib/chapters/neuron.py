@@ -273,10 +273,10 @@ def perceptron_mistake_bound(X, y, w, b) -> float:
 def triangle_witness(X, y, neighbours: int = 8):
     """Свидетель линейной неразделимости выборки на плоскости: точка внутри треугольника чужого класса.
 
-    Ищет объект p и три объекта q₁, q₂, q₃ другого класса с p = λ₁q₁ + λ₂q₂ + λ₃q₃, λ_k > 0,
-    Σλ_k = 1. Тогда z(p) = Σ λ_k z(q_k) при любых ω, b, и ни одна прямая не отвечает верно на всех
-    четырёх точках. Перебирает треугольники из neighbours ближайших к p точек другого класса.
-    X: (n, 2), y: (n,) из нулей и единиц. Возвращает (i, (k₁, k₂, k₃), λ формы (3,)) или None.
+    Ищет объект x* и три объекта x⁽¹⁾, x⁽²⁾, x⁽³⁾ другого класса с x* = Σ_k ν_k x⁽ᵏ⁾, ν_k > 0,
+    Σ_k ν_k = 1. Тогда z(x*) = Σ_k ν_k z(x⁽ᵏ⁾) при любых ω, b, и ни одна прямая не отвечает верно
+    на всех четырёх точках. Перебирает треугольники из neighbours ближайших к x* точек другого класса.
+    X: (n, 2), y: (n,) из нулей и единиц. Возвращает (i, (k₁, k₂, k₃), ν формы (3,)) или None.
     """
     X = check_ndim(as_float_array(X, "X"), 2, "X", "(n, 2)")
     y = as_float_array(y, "y")
@@ -290,7 +290,7 @@ def triangle_witness(X, y, neighbours: int = 8):
                     A = np.vstack([X[tri].T, np.ones(3)])          # columns (q_k, 1)
                     if abs(np.linalg.det(A)) < 1e-9:
                         continue
-                    lam = np.linalg.solve(A, np.append(X[i], 1.0))
-                    if np.all(lam > 0):
-                        return i, tuple(int(t) for t in tri), lam
+                    nu = np.linalg.solve(A, np.append(X[i], 1.0))
+                    if np.all(nu > 0):
+                        return i, tuple(int(t) for t in tri), nu
     return None
