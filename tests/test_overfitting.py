@@ -1,4 +1,5 @@
-"""Chapter 7: lib.chapters.overfitting (data, network, weight decay, early stopping) and lib.figures.overfitting."""
+"""Chapter 7: lib.chapters.overfitting (data, network, weight decay, early stopping), lib.chapters.weight_decay
+(Adam vs AdamW) and lib.figures.overfitting."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from lib import nn, widgets
-from lib.chapters import overfitting
+from lib.chapters import overfitting, weight_decay
 from lib.figures import overfitting as overfitting_fig
 from lib.homework.overfitting import DropoutReference
 from lib.optim import SGD
@@ -225,7 +226,7 @@ def test_adam_with_decay_matches_torch_adam_and_adamw(decoupled):
     torch = pytest.importorskip("torch")
     grads = np.random.default_rng(0).standard_normal((50, 3)) * np.array([10.0, 0.1, 0.0])
     theta0 = np.array([1.0, -2.0, 0.5])
-    path = overfitting.adam_with_decay(grads, theta0, lr=0.01, weight_decay=0.1, decoupled=decoupled)
+    path = weight_decay.adam_with_decay(grads, theta0, lr=0.01, weight_decay=0.1, decoupled=decoupled)
     p = torch.nn.Parameter(torch.tensor(theta0, dtype=torch.float64))
     opt = (torch.optim.AdamW if decoupled else torch.optim.Adam)([p], lr=0.01, weight_decay=0.1)
     for t, g in enumerate(grads, start=1):
@@ -238,10 +239,10 @@ def test_adam_with_decay_matches_torch_adam_and_adamw(decoupled):
 
 def test_adam_with_decay_zero_gradient_shrinks_geometrically_only_when_decoupled():
     T, lr, wd = 300, 0.01, 0.1
-    path = overfitting.adam_with_decay(np.zeros((T, 1)), [1.0], lr, wd, decoupled=True)
+    path = weight_decay.adam_with_decay(np.zeros((T, 1)), [1.0], lr, wd, decoupled=True)
     np.testing.assert_allclose(path[:, 0], (1 - lr * wd) ** np.arange(T + 1), rtol=1e-12)
-    coupled = overfitting.adam_with_decay(np.zeros((T, 1)), [1.0], lr, wd, decoupled=False)
+    coupled = weight_decay.adam_with_decay(np.zeros((T, 1)), [1.0], lr, wd, decoupled=False)
     # with the penalty inside Adam the first step is ~lr whatever gamma is: normalised by its own size
     assert abs((1 - coupled[1, 0]) - lr) < 1e-6
     with pytest.raises(ValueError, match="grads"):
-        overfitting.adam_with_decay(np.zeros(3), [1.0], lr, wd, decoupled=True)
+        weight_decay.adam_with_decay(np.zeros(3), [1.0], lr, wd, decoupled=True)

@@ -8,8 +8,8 @@ Dropout (``lib.nn.Dropout``): при обучении каждый выход с
 не меняется; при применении (``model.eval()``) слой ничего не меняет. L2-регуляризация
 (weight decay) добавляет к потере (γ/2)·‖θ‖², то есть к градиенту — γθ. Ранняя остановка
 возвращает веса той записи, где валидационная ошибка минимальна; оценивают её на тестовой.
-У Adam штраф в потере и усыхание весов — не одно и то же: ``adam_with_decay`` сравнивает
-оба варианта (второй — AdamW, Loshchilov и Hutter, 2019).
+У Adam штраф в потере и усыхание весов — не одно и то же: это сравнение вынесено
+в ``lib.chapters.weight_decay`` (AdamW, Loshchilov и Hutter, 2019).
 Рисунки и панели главы — в ``lib.figures.overfitting``.
 """
 
@@ -30,7 +30,7 @@ from ..training import evaluate
 __all__ = [
     "target", "make_data", "make_mlp", "split_parameters", "train", "run", "gap_experiment",
     "early_stopping", "mc_average", "thinned_masks",
-    "least_squares_train_mse", "gaussian_posterior_mean", "lipschitz_bound", "adam_with_decay",
+    "least_squares_train_mse", "gaussian_posterior_mean", "lipschitz_bound",
     "D", "NOISE", "N_TRAIN", "N_VAL", "N_TEST", "H", "EPOCHS", "LR", "MOMENTUM", "RECORD_EVERY",
 ]
 
@@ -308,33 +308,3 @@ def lipschitz_bound(model) -> float:
     ReLU 1-липшицева, поэтому ‖f(x) − f(x′)‖ ≤ ∏_ℓ ‖W_ℓ‖₂ · ‖x − x′‖ (‖·‖₂ — спектральная норма).
     """
     return float(np.prod([np.linalg.norm(layer.W.data, 2) for layer in model if isinstance(layer, Linear)]))
-
-
-def adam_with_decay(grads, theta0, lr: float, weight_decay: float, decoupled: bool,
-                    betas=(0.9, 0.999), eps: float = 1e-8):
-    """Adam по заданной последовательности градиентов потери, с L2-штрафом γ двумя способами.
-
-    grads: (T, P) — ∇L на шагах t = 1, …, T (здесь они не зависят от θ); theta0: (P,).
-    ``decoupled=False`` — штраф в потере, как ``torch.optim.Adam(weight_decay=γ)``: g_t = ∇L_t + γθ_{t−1};
-    ``decoupled=True`` — AdamW (Loshchilov, Hutter, 2019), как ``torch.optim.AdamW``:
-    θ ← (1 − ηγ)θ, g_t = ∇L_t. Дальше у обоих m_t = β₁m_{t−1} + (1 − β₁)g_t,
-    v_t = β₂v_{t−1} + (1 − β₂)g_t², θ_t = θ − η m̂_t / (√v̂_t + ε), где m̂_t = m_t/(1 − β₁ᵗ),
-    v̂_t = v_t/(1 − β₂ᵗ). Возвращает траекторию θ_0, …, θ_T формы (T + 1, P).
-    """
-    grads, theta = as_float_array(grads, "grads"), as_float_array(theta0, "theta0").copy()
-    if grads.ndim != 2 or theta.shape != grads.shape[1:]:
-        raise ValueError(f"adam_with_decay: ожидались grads формы (T, P) и theta0 формы (P,), "
-                         f"получены {grads.shape} и {theta.shape}")
-    lr, weight_decay = _check_nonnegative(lr, "lr"), _check_nonnegative(weight_decay, "weight_decay")
-    b1, b2 = betas
-    m, v, path = np.zeros_like(theta), np.zeros_like(theta), [theta.copy()]
-    for t, g in enumerate(grads, start=1):
-        if decoupled:
-            theta = theta * (1.0 - lr * weight_decay)
-        else:
-            g = g + weight_decay * theta
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g**2
-        theta = theta - lr / (1 - b1**t) * m / (np.sqrt(v) / np.sqrt(1 - b2**t) + eps)
-        path.append(theta.copy())
-    return np.array(path)
