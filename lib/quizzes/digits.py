@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import comb
+
 import numpy as np
 
 from ..losses import CrossEntropyLoss
@@ -16,6 +18,8 @@ BETA, ETA = 0.9, 0.05
 #: Paired comparison on one test set: images right only for model A, only for model B; n images.
 ONLY_A, ONLY_B, N_TEST = 6, 1, 359
 SE_PAIRED = float(np.sqrt(ONLY_A + ONLY_B) / N_TEST)
+#: Exact two-sided sign test for that split: 2 * P(Bin(m, 1/2) >= ONLY_A), m = ONLY_A + ONLY_B.
+SIGN_TEST_P = 2 * sum(comb(ONLY_A + ONLY_B, k) for k in range(ONLY_A, ONLY_A + ONLY_B + 1)) / 2 ** (ONLY_A + ONLY_B)
 
 register(
     Numeric(
@@ -130,7 +134,9 @@ register(
         100 * SE_PAIRED, 0.05,
         f"Верно: важны только {ONLY_A + ONLY_B} картинок, где ошиблась ровно одна модель; при равных моделях каждая "
         f"достаётся любой из них с вероятностью ½, отсюда $\\sqrt{{{ONLY_A + ONLY_B}}}/{N_TEST} \\approx "
-        f"{tex(100 * SE_PAIRED, 2)}$ п. п. Разность {tex(100 * (ONLY_A - ONLY_B) / N_TEST, 3)} п. п. — около двух таких ошибок.",
+        f"{tex(100 * SE_PAIRED, 2)}$ п. п. Разность {tex(100 * (ONLY_A - ONLY_B) / N_TEST, 3)} п. п. — около двух таких ошибок, "
+        f"но точный двусторонний критерий знаков при счёте {ONLY_A} : {ONLY_B} даёт $p = {tex(SIGN_TEST_P, 3)}$: "
+        f"на {ONLY_A + ONLY_B} картинках нормальное приближение грубо.",
         "Считайте парно: разность точностей равна $(n_{10} - n_{01})/n$, и её разброс даёт $\\sqrt{n_{10} + n_{01}}/n$.",
         traps=((100 * float(np.sqrt(0.96 * 0.04 / N_TEST) * np.sqrt(2)), 0.1,
                 "Это стандартная ошибка разности двух *независимых* выборок; здесь картинки одни и те же, "
