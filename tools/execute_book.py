@@ -85,14 +85,16 @@ def stale_notebooks(cache) -> list[Path]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", 2)))
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="только эти блокноты (по умолчанию — все главы, чьё исполнение устарело)")
     args = parser.parse_args(argv)
     with _locked():
-        return _execute_stale(args.jobs)
+        return _execute_stale(args.jobs, [p.resolve() for p in args.notebooks])
 
 
-def _execute_stale(jobs: int) -> int:
+def _execute_stale(jobs: int, only: list[Path] | None = None) -> int:
     cache = get_cache(str(CACHE))
-    todo = stale_notebooks(cache)
+    todo = [p for p in stale_notebooks(cache) if not only or p.resolve() in only]
     if not todo:
         return 0
     # "spawn": the caller may be a pytest-xdist worker, whose sockets and threads a forked child
