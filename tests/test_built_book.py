@@ -172,6 +172,16 @@ def test_page_as_a_reader_sees_it(site, browser, doc):
         assert page.locator("mjx-merror").count() == 0, f"{doc}: MathJax не смог разобрать формулу"
         raw_tex = re.findall(r"\\[A-Za-z]{2,}|\\[()\[\]]|\$", text)
         assert not raw_tex, f"{doc}: в тексте остался сырой TeX: {sorted(set(raw_tex))[:8]}"
+        # no MyST markup left unparsed (a broken fence shows as text or as inline code): the page
+        # without its code cells must not contain a directive, an option or a role
+        prose = page.evaluate("""() => {
+            const article = document.querySelector("article").cloneNode(true);
+            article.querySelectorAll(".cell, script, style").forEach(e => e.remove());
+            return article.innerText;
+        }""")
+        raw_myst = [m for m in ("```{", "{exercise}", "{solution}", "{prf:", ":label:", ":class:", "{ref}`", "{numref}`")
+                    if m in prose]
+        assert not raw_myst, f"{doc}: на странице осталась сырая разметка MyST: {raw_myst}"
 
         # images: every one loaded; each static figure and each live panel's initial plot present
         broken = page.evaluate("() => Array.from(document.images)"
