@@ -152,8 +152,16 @@ class Sequential(Module):
         return x
 
     def _backward(self, grad_output):
+        after = None                              # the layer whose gradient flows into m
         for m in reversed(self.layers):
-            grad_output = m.backward(grad_output)
+            # ReLU/σ/tanh checked the gradient that came into them and multiplied it by a factor
+            # in [0, 1]: what they pass on is finite
+            m._grad_checked = after is not None and after._keeps_finite and after._check_grad
+            try:
+                grad_output = m.backward(grad_output)
+            finally:
+                m._grad_checked = False
+            after = m
         return grad_output
 
     def __len__(self) -> int:

@@ -98,8 +98,11 @@ class Module:
     _check_grad = True
     #: set by Sequential for the duration of one call when the input is a checked output
     _input_checked = False
-    #: True for a layer whose output is finite whenever its input is (ReLU, σ, tanh): after a
-    #: checked input there is nothing left to check
+    #: the same for backward: the incoming gradient comes from a layer that keeps it finite
+    _grad_checked = False
+    #: True for a layer whose output is finite whenever its input is (ReLU, σ, tanh), and whose
+    #: backward multiplies a finite gradient by a bounded factor: after a checked input (or
+    #: gradient) there is nothing left to check
     _keeps_finite = False
 
     def __call__(self, x):
@@ -127,7 +130,7 @@ class Module:
                 f"{type(self).__name__}.backward: градиент должен иметь форму выхода "
                 f"{self._output_shape}, получена форма {grad_output.shape}"
             )
-        if self._check_grad and not np.isfinite(grad_output).all():
+        if self._check_grad and not self._grad_checked and not np.isfinite(grad_output).all():
             raise _nonfinite_error(
                 grad_output, f"{type(self).__name__}.backward: пришедший градиент",
                 "Градиент разошёлся выше по сети (слишком большой шаг lr?) или потеря посчитана неверно.",

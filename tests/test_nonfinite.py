@@ -110,3 +110,14 @@ def test_a_nonfinite_gradient_into_a_network_is_reported_by_its_last_layer():
     model(np.ones((4, 2)))
     with pytest.raises(ValueError, match="Linear.backward: пришедший градиент"):
         model.backward(np.full((4, 1), np.inf))
+
+
+def test_a_gradient_that_overflows_inside_a_network_is_caught_where_it_appears():
+    """After ReLU the gradient is not checked again (a finite gradient times 0/1 stays finite); a
+    gradient that turns infinite in a Linear's backward is still reported by the layer it reaches."""
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1))
+    model(np.ones((4, 2)))
+    model[2].W.data[:] = 1e308
+    with np.errstate(over="ignore", invalid="ignore"), pytest.raises(ValueError, match="ReLU.backward: пришедший градиент"):
+        model.backward(np.full((4, 1), 10.0))
+    assert model[0]._grad_checked is False and model[0]._input_checked is False
