@@ -18,6 +18,8 @@ import importlib
 import io
 import itertools
 import pkgutil
+import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -318,15 +320,20 @@ class Live:
         return fig, state, fig.canvas.copy_from_bbox(fig.bbox)
 
 
-def _encode(canvas) -> bytes:
-    """PNG of what the Agg canvas holds now (fast zlib level: the image lives for one frame)."""
-    from PIL import Image
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    width, height = canvas.get_width_height()
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    image.save(buf, format="png", compress_level=1)
-    return buf.getvalue()
+
+def _encode(canvas) -> bytes:
+    """PNG of what the Agg canvas holds now (RGBA, rows unfiltered, zlib level 1: the image lives
+    for one frame; this is about twice as fast as PIL's adaptive filtering and no larger here)."""
+    pixels = np.asarray(canvas.buffer_rgba())
+    height, width, _ = pixels.shape
+    raw = np.zeros((height, 4 * width + 1), np.uint8)       # each row: filter type 0, then pixels
+    raw[:, 1:] = pixels.reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)    # 8-bit RGBA, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), 1)) + _png_chunk(b"IEND", b""))
 
 
 STALE_CLASS = "course-panel-stale"
