@@ -77,18 +77,22 @@ def test_graph_gradients_match_hand_formulas_and_finite_differences(values):
 
 @pytest.mark.parametrize("values", widgets.get("ch04.graph").grid(5))
 def test_graph_panel_update_writes_what_draw_graph_writes(values):
-    """The live panel only rewrites the node boxes: after a move to ``values`` each box (and the
-    title) must read exactly as on a graph drawn afresh by draw_graph at ``values``."""
+    """The live panel rewrites only the moving lines of the node boxes: after a move to ``values``
+    each box (and the title) must read as on the panel drawn afresh and as draw_graph writes it."""
     state = backprop_fig._setup_graph_panel(Figure(), x1=-1.7, w1=2.9)
     artists = backprop_fig._update_graph_panel(state, **values)
     fresh = backprop_fig._setup_graph_panel(Figure(), **values)
     L, nodes = backprop.neuron_graph(**values)
-    assert set(state["boxes"]) == set(nodes) and len(artists) == len(nodes) + 1     # boxes + title
-    for label, text in fresh["boxes"].items():
-        assert state["boxes"][label].get_text() == text.get_text(), label
-        assert text.get_text().startswith(label + "\n") and "∇" in text.get_text()
-    assert state["title"].get_text() == fresh["title"].get_text()
     L.backward()
+    assert set(state["lines"]) == set(nodes)
+    # every gradient, every value that depends on x₁ or ω₁, the title; the other values stay still
+    moving = {"x₁", "ω₁", "x₁ω₁", "xω", "z", "ŷ", "ŷ−y", "L"}
+    assert state["moving"] == moving and len(artists) == len(nodes) + len(moving) + 1
+    for label in nodes:
+        text = backprop_fig._graph_panel_node_text(fresh, label)
+        assert backprop_fig._graph_panel_node_text(state, label) == text, label
+        assert text == backprop_fig._graph_node_text(nodes[label]), label      # as draw_graph writes it
+    assert state["title"].get_text() == fresh["title"].get_text()
     assert f"{nodes['ω₁'].grad:.4f}".replace("-", "−").replace(".", ",") in state["title"].get_text()
 
 

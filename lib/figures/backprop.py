@@ -92,31 +92,71 @@ def _graph_title(L: Value, nodes: dict) -> str:
     return _comma(f"L = {L.data:.4f};   ∂L/∂ω₁ = {nodes['ω₁'].grad:.4f};   ∂L/∂x₁ = {nodes['x₁'].grad:.4f}")
 
 
+#: The widest number ``.4g`` writes in a box: every box is sized for it, so that the boxes (drawn
+#: once, in the still background) do not depend on the sliders.
+_GRAPH_WIDEST = "−0.0000e-00"
+
+
+def _graph_moving(nodes: dict) -> set:
+    """Labels of the nodes whose value depends on the sliders x₁, ω₁ (the gradients all do)."""
+    sliders = {id(nodes["x₁"]), id(nodes["ω₁"])}
+    return {label for label, v in nodes.items() if sliders & {id(u) for u in v.nodes()}}
+
+
+#: Baselines of the three lines of a node box (label, value, gradient) above its centre, in units
+#: of the font size: where matplotlib puts the lines of a centred three-line text (spacing 1.2).
+_GRAPH_BASELINES = (0.94, -0.26, -1.46)
+
+
 def _setup_graph_panel(fig, x1: float, w1: float) -> dict:
-    # The layout of the graph does not depend on the values: draw it once, then only the texts of
-    # the node boxes (and the title) change.
+    # The layout of the graph does not depend on the values: the arrows, the boxes, the labels and
+    # the values that no slider changes are drawn once; each moving line is a one-line text of its
+    # own, without a box: on a move only these glyphs (and the title) are drawn.
+    from matplotlib.transforms import offset_copy
+
     L, nodes = neuron_graph(x1=x1, w1=w1)
     L.backward()
     ax = fig.add_subplot(1, 1, 1)
     draw_graph(L, ax=ax, highlight=nodes["ω₁"], fontsize=7.5)
-    boxes = {}
-    for text in ax.texts:
+    moving = _graph_moving(nodes)
+    lines = {}
+    for text in ax.texts[:]:
         label = text.get_text().split("\n", 1)[0]
-        if text.get_bbox_patch() is not None and label in nodes:
-            boxes[label] = text
-    if set(boxes) != set(nodes):
-        raise RuntimeError(f"ch04.graph: не нашлись рамки узлов {sorted(set(nodes) - set(boxes))}")
+        if text.get_bbox_patch() is None or label not in nodes:
+            continue
+        # the box keeps its place and is sized for the widest numbers; its own glyphs are blank
+        text.set_text(f"{label}\n{_GRAPH_WIDEST}\n∇ {_GRAPH_WIDEST}")
+        text.set_color((0, 0, 0, 0))
+        size = text.get_fontsize()
+        lines[label] = [ax.text(*text.get_position(), s, ha="center", va="baseline", fontsize=size,
+                                zorder=text.get_zorder(),
+                                transform=offset_copy(ax.transData, fig=fig, y=k * size, units="points"))
+                        for s, k in zip(_graph_node_text(nodes[label]).split("\n"), _GRAPH_BASELINES)]
+    if set(lines) != set(nodes):
+        raise RuntimeError(f"ch04.graph: не нашлись рамки узлов {sorted(set(nodes) - set(lines))}")
     title = ax.set_title(_graph_title(L, nodes), fontsize=9)
-    return {"boxes": boxes, "title": title}
+    return {"lines": lines, "moving": moving, "title": title}
+
+
+def _graph_panel_node_text(state: dict, label: str) -> str:
+    """What a node box of the panel reads: label, value and gradient, one line each."""
+    return "\n".join(t.get_text() for t in state["lines"][label])
+
+
+def _graph_panel_moving(state: dict) -> list:
+    """The texts a move rewrites: the moving values, every gradient and the title."""
+    return [t for label, (_, value, grad) in state["lines"].items()
+            for t in ((value, grad) if label in state["moving"] else (grad,))] + [state["title"]]
 
 
 def _update_graph_panel(state: dict, x1: float, w1: float) -> list:
     L, nodes = neuron_graph(x1=x1, w1=w1)
     L.backward()
-    for label, text in state["boxes"].items():
-        text.set_text(_graph_node_text(nodes[label]))
+    for label, (_, value, grad) in state["lines"].items():
+        value.set_text(f"{nodes[label].data:.4g}")
+        grad.set_text(f"∇ {nodes[label].grad:.4g}")
     state["title"].set_text(_graph_title(L, nodes))
-    return [*state["boxes"].values(), state["title"]]
+    return _graph_panel_moving(state)
 
 
 widgets.register(widgets.Panel(
