@@ -125,10 +125,30 @@ def _russian_proof_directive():
     return RussianProofDirective
 
 
+#: The whole book as one PDF: `make pdf` builds it and copies it next to index.html.
+BOOK_PDF = "nn-basics.pdf"
+
+
+def _book_pdf_button(app, pagename, templatename, context, doctree):
+    """Adds «PDF всей книги» to the theme's download menu (after the theme fills it, priority 501)."""
+    group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
+    if group is None:
+        return
+    group["buttons"].append({
+        "type": "link",
+        "url": context["pathto"](BOOK_PDF, 1),
+        "text": "PDF всей книги",
+        "tooltip": "Скачать всю книгу одним PDF (make pdf)",
+        "icon": "fas fa-book",
+        "label": "download-book-pdf-button",
+    })
+
+
 def setup(app):
     app.setup_extension("sphinx_proof")
     app.add_directive_to_domain("prf", "proof", _russian_proof_directive(), override=True)
     app.connect("config-inited", _configure)
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _book_pdf_button, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

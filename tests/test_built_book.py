@@ -280,3 +280,16 @@ def test_the_book_has_a_favicon(site, browser):
         assert status == 200
     finally:
         visit.close()
+
+
+def test_every_page_offers_the_book_pdf_in_its_download_menu(built_book):
+    """The download menu of each page links the whole book's PDF, next to index.html (make pdf
+    copies it there; the Pages workflow publishes it)."""
+    for doc in PAGES:
+        html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
+        menu = re.search(r'<div class="dropdown dropdown-download-buttons">.*?</ul>', html, re.S)
+        assert menu, f"{doc}: нет меню скачивания"
+        href = re.search(r'href="([^"]*nn-basics\.pdf)"', menu.group(0))
+        assert href and "PDF всей книги" in menu.group(0), f"{doc}: в меню скачивания нет PDF книги"
+        target = (built_book / doc).parent / href.group(1)
+        assert target.resolve() == (built_book / "nn-basics.pdf").resolve(), (doc, href.group(1))
