@@ -273,7 +273,7 @@ class Live:
         self._values = values
         if panel.draw is not None:
             self.fig = panel.render(self.fig, **values)
-            return render_png(self.fig)
+            return _draw_and_encode(self.fig)
         structure = self._structure_of(values)
         if self._state is None or structure != self._structure:
             if structure not in self._built:
@@ -322,6 +322,16 @@ class Live:
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def _draw_and_encode(fig) -> bytes:
+    """A live frame of a fully redrawn panel: one Agg drawing and the fast encoder (savefig would
+    add its own bookkeeping and PIL's slow compression; the pixels are the same)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    return _encode(canvas)
 
 
 def _encode(canvas) -> bytes:

@@ -7,6 +7,11 @@
 from __future__ import annotations
 
 import numpy as np
+from IPython.display import Image, display
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
+from matplotlib.ticker import FuncFormatter
 
 from .. import widgets
 from ..activations import sigmoid
@@ -25,27 +30,19 @@ def _ru(v: float) -> str:
 
 def _comma_ticks(axis) -> None:
     """Tick labels with a decimal comma and a true minus (0,5 rather than 0.5)."""
-    from matplotlib.ticker import FuncFormatter
-
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: _ru(round(v, 6) + 0.0)))
 
 
 def show(fig) -> None:
     """Показывает готовую фигуру в блокноте картинкой PNG (как статичные рисунки панелей)."""
-    from IPython.display import Image, display
-
     display(Image(data=widgets.render_png(fig, widgets.STATIC_DPI)))
 
 
 def _new(figsize, fig):
-    from matplotlib.figure import Figure
-
     return Figure(figsize=figsize, layout="constrained") if fig is None else fig
 
 
 def _node(ax, xy, text, color="white", r=0.32, fontsize=12):
-    from matplotlib.patches import Circle
-
     ax.add_patch(Circle(xy, r, facecolor=color, edgecolor="black", lw=1.2, zorder=3))
     ax.text(*xy, text, ha="center", va="center", fontsize=fontsize, zorder=4)
 
@@ -64,8 +61,7 @@ def _edge(ax, a, b, label=None, frac=0.35, r=0.32, fontsize=10):
 def draw_neuron(fig=None):
     """Схема нейрона: входы x_1 … x_d, веса ω_j на рёбрах, сумма z = xω + b, активация, ответ ŷ."""
     fig = _new((7.0, 3.0), fig)
-    ax = fig.add_subplot(1, 1, 1)
-    s = (3.0, 0.9)
+    ax, s = fig.add_subplot(1, 1, 1), (3.0, 0.9)
     for y, j in zip([2.4, 1.4, -0.6], ["1", "2", "d"]):
         _node(ax, (0.0, y), f"$x_{j}$", color="#dbe9f6")
         _edge(ax, (0.0, y), s, f"$\\omega_{j}$", frac=0.45)
@@ -90,8 +86,7 @@ def draw_layer(d: int = 3, H: int = 2, fig=None):
     """
     fig = _new((7.5, 0.6 + 0.8 * max(d, H)), fig)
     ax = fig.add_subplot(1, 1, 1)
-    yin = np.linspace(1.2 * (d - 1) / 2, -1.2 * (d - 1) / 2, d)
-    yout = np.linspace(1.6 * (H - 1) / 2, -1.6 * (H - 1) / 2, H)
+    yin, yout = (np.linspace(gap * (n - 1) / 2, -gap * (n - 1) / 2, n) for gap, n in ((1.2, d), (1.6, H)))
     for j, y in enumerate(yin, start=1):
         _node(ax, (0.0, y), f"$x_{j}$", color="#dbe9f6")
     for h, y in enumerate(yout, start=1):
@@ -110,8 +105,7 @@ def draw_layer(d: int = 3, H: int = 2, fig=None):
 def draw_step_and_sigmoid(fig=None):
     """Слева ступенька 𝟙[z > 0] и сигмоида σ(z); справа σ(ωz) при ω = 1, 3, 10 — всё ближе к ступеньке."""
     fig = _new((8.0, 2.8), fig)
-    z = np.linspace(-6, 6, 601)
-    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    (ax1, ax2), z = fig.subplots(1, 2, sharey=True), np.linspace(-6, 6, 601)
     ax1.plot(z, np.where(z == 0, np.nan, N.heaviside(z)), color="C3", lw=2, label="𝟙[z > 0]")  # no vertical jump
     ax1.plot(z, sigmoid(z), color="C0", lw=2, label="σ(z)")
     for w in (1.0, 3.0, 10.0):
@@ -183,12 +177,23 @@ def draw_xor_network(fig=None):
     return fig
 
 
-def _draw_xor_try(fig, w1: float, w2: float, b: float) -> None:
-    ax, w = fig.add_subplot(1, 1, 1), np.array([w1, w2])
-    _half_plane(ax, w, b)
-    _boolean_axes(ax, N.XOR_TARGETS, f"XOR: верно {N.xor_correct(w, b)} из 4; закрашено — ответ 1")
-    for (x1, x2), ok in zip(N.BOOLEAN_INPUTS, N.truth_table(w, b) == N.XOR_TARGETS):
-        ax.text(x1 + 0.09, x2 + 0.09, "✓" if ok else "✗", color="green" if ok else "red", fontsize=12)
+def _setup_xor_try(fig, w1: float, w2: float, b: float) -> dict:
+    ax = fig.add_subplot(1, 1, 1)
+    shade = ax.imshow(np.zeros((201, 201)), extent=(-0.5, 1.5, -0.5, 1.5), origin="lower", vmin=0, vmax=1,
+                      cmap=ListedColormap(["white", "#fde2c8"]), interpolation="nearest")
+    _boolean_axes(ax, N.XOR_TARGETS, " ")           # the points are redrawn over the shading
+    marks = [ax.text(x1 + 0.09, x2 + 0.09, "", fontsize=12) for x1, x2 in N.BOOLEAN_INPUTS]
+    return {"ax": ax, "shade": shade, "line": ax.plot([], [], color="black", lw=1.5)[0], "marks": marks}
+
+
+def _update_xor_try(state: dict, w1: float, w2: float, b: float) -> list:
+    w, (G1, G2), ax = np.array([w1, w2]), _G, state["ax"]
+    state["shade"].set_data(N.heaviside(G1 * w1 + G2 * w2 + b))
+    state["line"].set_data(*(N.boundary_segment(w1, w2, b, lim=1.5) or ([], [])))
+    for mark, ok in zip(state["marks"], N.truth_table(w, b) == N.XOR_TARGETS):
+        mark.set(text="✓" if ok else "✗", color="green" if ok else "red")
+    ax.title.set_text(f"XOR: верно {N.xor_correct(w, b)} из 4; закрашено — ответ 1")
+    return [state["shade"], *ax.collections, state["line"], *state["marks"], ax.title]
 
 
 def draw_clouds(X, y, w, b, fig=None, others=()):
@@ -212,23 +217,20 @@ def draw_clouds(X, y, w, b, fig=None, others=()):
     ax.annotate("", xy=tuple(p0 + w / np.linalg.norm(w)), xytext=tuple(p0),
                 arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
     ax.set(xlim=lim, ylim=lim, xlabel="x₁", ylabel="x₂", aspect="equal")
-    _comma_ticks(ax.xaxis)
-    _comma_ticks(ax.yaxis)
+    for axis in (ax.xaxis, ax.yaxis):
+        _comma_ticks(axis)
     ax.legend(loc="upper left", fontsize=7 if others else 8)
     return fig
 
 
 def _setup_neuron2d(fig, w1: float, w2: float, b: float) -> dict:
-    lim = _FIELD_LIM
-    ax = fig.add_subplot(1, 1, 1)
+    lim, ax = _FIELD_LIM, fig.add_subplot(1, 1, 1)
     im = ax.imshow(np.zeros((81, 81)), extent=(-lim, lim, -lim, lim), origin="lower", cmap="RdBu_r",
                    vmin=0, vmax=1, interpolation="bilinear")
     _comma_ticks(fig.colorbar(im, ax=ax, label="ŷ = σ(xω + b)", shrink=0.9).ax.yaxis)
     line, = ax.plot([0.0, 0.0], [0.0, 0.0], color="black", lw=2, label="xω + b = 0")
-    arrow = ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0),
-                        arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
-    omega = ax.text(0.0, 0.0, "ω", fontsize=12)
-    legend = ax.legend(loc="lower left", fontsize=8)
+    arrow = ax.annotate("", xy=(0.0, 0.0), xytext=(0.0, 0.0), arrowprops=dict(arrowstyle="-|>", color="black", lw=2))
+    omega, legend = ax.text(0.0, 0.0, "ω", fontsize=12), ax.legend(loc="lower left", fontsize=8)
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel="x₁", ylabel="x₂", aspect="equal")
     # The image covers the whole axes: the spines are redrawn over it on every frame.
     return {"image": im, "line": line, "arrow": arrow, "omega": omega, "legend": legend,
@@ -239,11 +241,10 @@ def _update_neuron2d(state: dict, w1: float, w2: float, b: float) -> list:
     lim = _FIELD_LIM
     state["image"].set_data(N.neuron_field(w1, w2, b, lim=lim, resolution=81)[2])
     seg = N.boundary_segment(w1, w2, b, lim)
-    has_line = seg is not None
-    state["line"].set_visible(has_line)
-    state["legend"].set_visible(has_line)
+    for artist in (state["line"], state["legend"]):
+        artist.set_visible(seg is not None)
     has_arrow = False
-    if has_line:
+    if seg is not None:
         state["line"].set_data(*seg)
         p0 = -b * np.array([w1, w2]) / (w1**2 + w2**2)
         if np.all(np.abs(p0) < lim):
@@ -255,8 +256,7 @@ def _update_neuron2d(state: dict, w1: float, w2: float, b: float) -> list:
     state["arrow"].set_visible(has_arrow)
     state["omega"].set_visible(has_arrow)
     # Listed in the order of their zorder: they are drawn one over another in this order.
-    return [state["image"], state["line"], *state["spines"], state["arrow"], state["omega"],
-            state["legend"]]
+    return [state["image"], state["line"], *state["spines"], state["arrow"], state["omega"], state["legend"]]
 
 
 _STEP_X = np.linspace(-4, 4, 401)
@@ -313,7 +313,7 @@ widgets.register(widgets.Panel(
     title="Один нейрон против XOR: подберите ω₁, ω₂, b — больше трёх точек из четырёх не выйдет",
     controls=tuple(widgets.FloatSlider(name, label, -3.0, 3.0, 0.1, value)
                    for name, label, value in (("w1", "ω₁", 1.0), ("w2", "ω₂", 1.0), ("b", "b", -0.5))),
-    draw=_draw_xor_try, figsize=(4.2, 3.8),
+    setup=_setup_xor_try, update=_update_xor_try, figsize=(4.2, 3.8),
     snapshots=({"w1": 1.0, "w2": 1.0, "b": -0.5}, {"w1": -1.0, "w2": -1.0, "b": 1.5},
                {"w1": 1.0, "w2": -1.0, "b": -0.5}, {"w1": 0.0, "w2": 0.0, "b": 1.0}),
     snapshot_figsize=(3.8, 3.4), snapshot_cols=2,
