@@ -1,6 +1,6 @@
 # Three commands do everything on a fresh machine with Python >= 3.11:
 #   make book   build the HTML book (creates .venv and installs on first use)
-#   make test   run the lib/ tests and re-execute every notebook with nbval
+#   make test   run the lib/ and book tests; every notebook is executed again (JupyterLab, or nbval)
 #   make pdf    the book as one PDF, _build/latex/nn-basics.pdf (installs TeX via apt-get when root)
 PYTHON ?= python3
 VENV   := .venv
@@ -35,7 +35,8 @@ book: $(STAMP) webdeps
 	@echo "Книга собрана. Откройте в браузере: file://$(CURDIR)/_build/html/index.html"
 
 # The notebooks are executed into the build's cache first (both cores): the book test builds from it
-# and nbval's execution of every notebook is compared with it (conftest.py).
+# and the second execution of every notebook (JupyterLab's in tests/test_live_lab.py, or nbval's
+# without a browser: conftest.py) is compared with it.
 test: $(STAMP) webdeps
 	$(BIN)/python tools/execute_book.py --jobs $(JOBS)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile

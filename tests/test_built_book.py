@@ -4,10 +4,11 @@ The module builds the book once (`jupyter-book build . -W -n --keep-going`, so a
 it) and then serves `_build/html` on 127.0.0.1 and opens every page of `_toc.yml` in Chromium (Playwright).
   Any request to another host is blocked and counted as a failure: the book must work without
   internet. A screenshot of each page is saved in `test-artifacts/screenshots/` (the first screen;
-  the whole page with `COURSE_SCREENSHOTS=full`).
+  the whole page with `COURSE_SCREENSHOTS=full`). Each page is loaded once: on a chapter's page the
+  same visit also answers its self-check questions and opens a solution.
 
-That two executions of a notebook print the same numbers is checked next to nbval (`conftest.py`):
-its execution is compared with the build's.
+That two executions of a notebook print the same numbers is checked by the second execution, in
+JupyterLab (`tests/test_live_lab.py`) or under nbval (`conftest.py`): it is compared with the build's.
 
 The browser tests need Debian's `chromium` (`apt-get install chromium`; `.ci/run` installs it)
 and the widget JavaScript in `.webdeps/` (`make webdeps`, needs npm); without them they are
@@ -137,6 +138,7 @@ class Visit:
 
 
 PAGES = toc_files()
+CHAPTER_PAGES = [d for d in PAGES if re.match(r"chapters/0\d_", d)]
 
 
 @pytest.mark.parametrize("doc", PAGES)
@@ -195,8 +197,55 @@ def test_page_as_a_reader_sees_it(site, browser, doc):
         # the sidebar lists every chapter of _toc.yml, in order
         sidebar = [t.strip() for t in page.locator("nav.bd-links a.reference.internal").all_inner_texts()]
         assert sidebar == [_title(d) for d in PAGES], f"{doc}: оглавление в боковой панели: {sidebar}"
+
+        # on the same page (one load per page): the self-check questions of a chapter answer, and
+        # its solutions open only when clicked
+        if doc in CHAPTER_PAGES:
+            _answer_self_check_questions(page, doc)
+            _solution_is_hidden_until_clicked(page, doc)
+        assert not visit.errors, f"{doc}: ошибки в консоли: {visit.errors[:5]}"
     finally:
         visit.close()
+
+
+def _answer_self_check_questions(page, doc):
+    """One choice and one numeric question per chapter, answered with the mouse and the keyboard."""
+    from lib import quiz
+    from lib.quizzes import QUESTIONS, load_all
+
+    load_all()
+    num = doc.split("/")[1][:2]
+    keys = notebook_calls(ROOT / f"{doc}.ipynb", "ask")
+    assert keys, f"{doc}: нет вопросов"
+    choice = next(k for k in keys if isinstance(QUESTIONS[k], quiz.Single))
+    numeric = next(k for k in keys if isinstance(QUESTIONS[k], quiz.Numeric))
+    assert choice.startswith(f"ch{num}.")
+    box = page.locator("#quiz-" + choice.replace(".", "-"))
+    if "$" in QUESTIONS[choice].question + "".join(o.text for o in QUESTIONS[choice].options):
+        assert box.locator("mjx-container").count() > 0, f"{choice}: формулы вопроса не отрисованы"
+    options = QUESTIONS[choice].options
+    wrong = next(i for i, o in enumerate(options) if not o.correct)
+    right = next(i for i, o in enumerate(options) if o.correct)
+    for i, verdict in ((wrong, "❌ Пока нет."), (right, "✅ Верно.")):
+        box.locator("fieldset input").nth(i).check()
+        box.locator("button").click()
+        assert box.locator(".cq-verdict").inner_text() == verdict
+        assert box.locator(f'[data-why="{i}"]').is_visible(), f"{choice}: не видно объяснения варианта {i}"
+    q = QUESTIONS[numeric]
+    field = page.locator("#quiz-" + numeric.replace(".", "-") + " input[type=text]")
+    for value, verdict in ((q.answer + 0.5 * q.tol, "✅ Верно."), (q.answer + 10 * q.tol + 1, "❌ Пока нет.")):
+        field.fill(f"{value:.10g}".replace(".", ","))
+        field.press("Enter")
+        assert page.locator("#quiz-" + numeric.replace(".", "-") + " .cq-verdict").inner_text() == verdict
+
+
+def _solution_is_hidden_until_clicked(page, doc):
+    solution = page.locator("div.solution.dropdown").first
+    body = solution.locator("section").first
+    assert not body.is_visible(), f"{doc}: решение видно до нажатия"
+    solution.locator("button.toggle-button").first.click()
+    body.wait_for(state="visible", timeout=5000)
+    assert body.is_visible()
 
 
 # inflected forms: the Russian stemmer must map them to the chapter's words
@@ -213,60 +262,6 @@ def test_russian_search_finds_the_chapter_first(site, browser, word, doc):
         first = visit.page.locator("#search-results ul.search li a").first.get_attribute("href")
         assert first.split("?")[0].split("#")[0].endswith(f"{doc}.html"), (word, first)
         assert not visit.errors and not visit.failed and not visit.external
-    finally:
-        visit.close()
-
-
-def test_solution_is_hidden_until_clicked(site, browser):
-    visit = Visit(browser, site, "chapters/01_neuron.html")
-    try:
-        solution = visit.page.locator("div.solution.dropdown").first
-        body = solution.locator("section").first
-        assert not body.is_visible(), "решение видно до нажатия"
-        solution.locator("button.toggle-button").first.click()
-        body.wait_for(state="visible", timeout=5000)
-        assert body.is_visible()
-    finally:
-        visit.close()
-
-
-CHAPTER_PAGES = [d for d in PAGES if re.match(r"chapters/0\d_", d)]
-
-
-@pytest.mark.parametrize("doc", CHAPTER_PAGES)
-def test_self_check_questions_answer_in_the_book(site, browser, doc):
-    """One choice and one numeric question per chapter, answered with the mouse and the keyboard."""
-    from lib import quiz
-    from lib.quizzes import QUESTIONS, load_all
-
-    load_all()
-    visit = Visit(browser, site, f"{doc}.html")
-    page = visit.page
-    try:
-        num = doc.split("/")[1][:2]
-        keys = notebook_calls(ROOT / f"{doc}.ipynb", "ask")
-        assert keys, f"{doc}: нет вопросов"
-        choice = next(k for k in keys if isinstance(QUESTIONS[k], quiz.Single))
-        numeric = next(k for k in keys if isinstance(QUESTIONS[k], quiz.Numeric))
-        assert choice.startswith(f"ch{num}.")
-        box = page.locator("#quiz-" + choice.replace(".", "-"))
-        if "$" in QUESTIONS[choice].question + "".join(o.text for o in QUESTIONS[choice].options):
-            assert box.locator("mjx-container").count() > 0, f"{choice}: формулы вопроса не отрисованы"
-        options = QUESTIONS[choice].options
-        wrong = next(i for i, o in enumerate(options) if not o.correct)
-        right = next(i for i, o in enumerate(options) if o.correct)
-        for i, verdict in ((wrong, "❌ Пока нет."), (right, "✅ Верно.")):
-            box.locator("fieldset input").nth(i).check()
-            box.locator("button").click()
-            assert box.locator(".cq-verdict").inner_text() == verdict
-            assert box.locator(f'[data-why="{i}"]').is_visible(), f"{choice}: не видно объяснения варианта {i}"
-        q = QUESTIONS[numeric]
-        field = page.locator("#quiz-" + numeric.replace(".", "-") + " input[type=text]")
-        for value, verdict in ((q.answer + 0.5 * q.tol, "✅ Верно."), (q.answer + 10 * q.tol + 1, "❌ Пока нет.")):
-            field.fill(f"{value:.10g}".replace(".", ","))
-            field.press("Enter")
-            assert page.locator("#quiz-" + numeric.replace(".", "-") + " .cq-verdict").inner_text() == verdict
-        assert not visit.errors, visit.errors
     finally:
         visit.close()
 

@@ -2,12 +2,16 @@
 
 One JupyterLab server (127.0.0.1, a random port and token) is started on a fresh personal copy of
 the chapters made by ``tools/live.py copy`` with the widget setting of ``tools/live.py settings``,
-exactly as ``make live`` does. For every chapter the test opens the copy, runs all cells and checks
-what is on screen: no error output and nothing on stderr, no «Error displaying widget», no raw MyST
-markup (the lectures are rendered by jupyterlab-myst), every solution collapsed until clicked. Then
-it moves one slider of one panel and sees the picture change, and fills the first homework stub
-with a wrong and then a right answer and reads both verdicts. Chapter 1 is also saved, closed with
-its kernel shut down and reopened, as a returning student does: its panels must still show.
+exactly as ``make live`` does. For every notebook of the book (the chapters and appendix A) the test
+opens the copy, runs all cells and checks what is on screen: no error output and nothing on stderr,
+no «Error displaying widget», no raw MyST markup (the lectures are rendered by jupyterlab-myst), every
+solution collapsed until clicked. It compares what the cells printed with what the book's execution
+printed (``tools/execute_book.py``, stored in ``_build/.jupyter_cache``): two executions of a notebook
+must print the same numbers. In ``make test`` this is the second execution of every notebook, so nbval
+does not run them again there (``conftest.py``). Then it moves one slider of one panel and sees the
+picture change, and fills the first homework stub with a wrong and then a right answer and reads both
+verdicts. Chapter 1 is also saved, closed with its kernel shut down and reopened, as a returning
+student does: its panels must still show.
 
 Needs Debian's chromium and Playwright (skipped with a message otherwise), like the book's tests.
 It takes about two minutes on a quiet 2-core machine and is part of `make test` (it starts first on
@@ -30,10 +34,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from book import ROOT, toc_notebooks
+from book import ROOT, notebook_calls, printed_text, toc_notebooks
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHAPTERS = [p for p in toc_notebooks() if p.stem[:2].isdigit()]
+NOTEBOOKS = toc_notebooks()
+CHAPTERS = [p for p in NOTEBOOKS if p.stem[:2].isdigit()]
 RAW_MARKUP = [":label:", "{solution}", "{exercise}", "{prf:", ":class:", "```{", "{ref}`", "{numref}`"]
 
 
@@ -131,6 +136,46 @@ STATE = """(id) => {
 }"""
 
 
+# What every code cell holds after the run: its source and its outputs (nbformat JSON).
+CELLS = """(id) => {
+  const w = [...window.jupyterapp.shell.widgets('main')].find(x => x.id === id);
+  return w.content.widgets.filter(c => c.model.type === 'code')
+    .map(c => [c.model.sharedModel.getSource(), c.model.outputs.toJSON()]);
+}"""
+
+
+def _joined(outputs):
+    """JupyterLab may keep a multi-line text as a list of lines, as nbformat allows: join them."""
+    def text(v):
+        return "".join(v) if isinstance(v, list) else v
+    return [{**o, **({"text": text(o["text"])} if "text" in o else {}),
+             **({"data": {k: text(v) for k, v in o["data"].items()}} if "data" in o else {})} for o in outputs]
+
+
+def _built_printed(path):
+    """What the book's execution of ``path`` printed (executed now if the cache is stale)."""
+    if str(ROOT / "tools") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tools"))
+    import execute_book
+
+    built = execute_book.built_notebook(path)
+    if built is None:
+        execute_book.main([str(path)])
+        built = execute_book.built_notebook(path)
+    assert built is not None, f"{path.name}: сборка книги не смогла исполнить блокнот (подробности — jupyter-book build)"
+    return printed_text([(c.source, c.get("outputs", [])) for c in built.cells if c.cell_type == "code"])
+
+
+def _assert_prints_as_the_build(page, wid, path):
+    lab = printed_text([(source, _joined(outputs)) for source, outputs in page.evaluate(CELLS, wid)])
+    built = _built_printed(path)
+    assert lab, f"{path.name} ничего не напечатал — нечего сравнивать"
+    if lab != built:
+        diff = next((a, b) for a, b in zip(built + [None] * len(lab), lab + [None] * len(built)) if a != b)
+        raise AssertionError(f"{path.name}: два исполнения напечатали разное.\n"
+                             f"сборка книги: {diff[0]!r}\nJupyterLab:   {diff[1]!r}")
+
+
 def _wait_done(page, wid, timeout=120):
     deadline = time.monotonic() + timeout
     stable = 0
@@ -211,7 +256,7 @@ def _homework(page, wid):
     }""", wid)
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_chapter_runs_rendered_and_spoiler_free_in_jupyterlab(lab, path):
     page, errors, _ = lab
     wid = page.evaluate(OPEN, path.name)
@@ -222,6 +267,7 @@ def test_chapter_runs_rendered_and_spoiler_free_in_jupyterlab(lab, path):
     state = _wait_done(page, wid)
     assert not state["problems"], f"{path.name}: {state['problems'][:5]}"
     assert state["unrun"] == 0, f"{path.name}: не выполнено ячеек: {state['unrun']}"
+    _assert_prints_as_the_build(page, wid, path)
     text = nb.inner_text()
     assert "Error displaying widget" not in text
     raw = [m for m in RAW_MARKUP if m in text]
@@ -230,10 +276,12 @@ def test_chapter_runs_rendered_and_spoiler_free_in_jupyterlab(lab, path):
     solutions = nb.locator("details.myst-exercise")
     written = sum("".join(c["source"]).count("```{solution}") + "".join(c["source"]).count(":::{solution}")
                   for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
-    assert solutions.count() == written > 0, f"{path.name}: решений {written}, свёрнутых блоков {solutions.count()}"
+    assert solutions.count() == written, f"{path.name}: решений {written}, свёрнутых блоков {solutions.count()}"
+    assert written > 0 or path not in CHAPTERS, f"{path.name}: в главе нет упражнений с решениями"
     opened = [solutions.nth(i).get_attribute("open") for i in range(solutions.count())]
     assert all(o is None for o in opened), f"{path.name}: решения раскрыты: {opened}"
-    _move_slider_and_see_the_picture_change(page, nb)
+    if path in CHAPTERS or notebook_calls(path, "widgets.show"):     # every chapter has a panel
+        _move_slider_and_see_the_picture_change(page, nb)
     hw = _homework(page, wid)
     if hw is not None:
         wrong, right = hw["verdicts"]
