@@ -25,7 +25,11 @@ PACKAGES = {
     "texlive-fonts-recommended": {"files": ["phvr7t.tfm"]},
     "fonts-lmodern": {"files": ["latinmodern-math.otf"]},
     "fonts-freefont-otf": {"files": ["FreeSerif.otf", "FreeSans.otf", "FreeMono.otf"]},
-    "fonts-dejavu-core": {"programs": ["fc-list"], "families": ["DejaVu Sans Mono"]},
+    # fc-list is in fontconfig, which the font packages do not pull in (seen on a fresh Debian 12)
+    "fontconfig": {"programs": ["fc-list"]},
+    "fonts-dejavu-core": {"families": ["DejaVu Sans Mono"]},
+    # the oblique mono (code in italic context) is in -extra: without it XeLaTeX substitutes upright
+    "fonts-dejavu-extra": {"families": ["DejaVu Sans Mono:style=Oblique"]},
     "latexmk": {"programs": ["latexmk"]},
     "xindy": {"programs": ["xindy"]},
     "poppler-utils": {"programs": ["pdftotext", "pdfimages", "pdftoppm", "pdfinfo"]},
