@@ -167,7 +167,7 @@ def _train_seeds(p, hidden, weight_decay, seeds, epochs, n_train, decay_biases):
 
     Each seed keeps its own data, initial weights and dropout generator, so every run equals
     ``train(make_mlp(D, hidden, p, rng=seed), ...)``; the models' parameters are views into
-    the stacks, and the records are computed by ``evaluate`` on each model.
+    the stacks; a record is the eval-mode forward and MSELoss of each seed, as ``evaluate`` does.
     """
     models = [make_mlp(D, hidden, p, rng=s) for s in seeds]
     data = [(make_data(n_train, rng=s), make_data(N_VAL, rng=1000 + s), make_data(N_TEST, rng=2000 + s))
@@ -184,7 +184,8 @@ def _train_seeds(p, hidden, weight_decay, seeds, epochs, n_train, decay_biases):
     params = Ws + bs
     decay = [weight_decay] * 3 + [weight_decay if decay_biases else 0.0] * 3
     velocity = [None] * 6
-    loss_fn = MSELoss()
+    evals = {key: (np.stack([d[j][0] for d in data]), [d[j][1] for d in data])
+             for j, key in enumerate(("train", "val", "test"))}
     records = [{"epoch": [], "train_loss": [], "val_loss": [], "test_loss": []} for _ in seeds]
     for m in models:
         m.train()
@@ -217,10 +218,16 @@ def _train_seeds(p, hidden, weight_decay, seeds, epochs, n_train, decay_biases):
             velocity[k] = gk.copy() if velocity[k] is None else MOMENTUM * velocity[k] + gk
             params[k] -= LR * velocity[k]
         if epoch % RECORD_EVERY == 0 or epoch == epochs:
-            for m, rec, (tr, va, te) in zip(models, records, data):
+            for rec in records:
                 rec["epoch"].append(epoch)
-                for key, (A, t) in (("train", tr), ("val", va), ("test", te)):
-                    rec[f"{key}_loss"].append(evaluate(m, loss_fn, A, t)[0])
+            for key, sets in evals.items():          # the eval-mode forward (no dropout) and MSELoss
+                a = sets[0]
+                for i in range(2):
+                    a = np.maximum(a @ Ws[i] + bs[i][:, None, :], 0.0)
+                pred = a @ Ws[2] + bs[2][:, None, :]
+                for rec, pred_s, t in zip(records, pred, sets[1]):
+                    d = pred_s - t
+                    rec[f"{key}_loss"].append(float(np.mean(d * d)))
     out = []
     for m, rec in zip(models, records):
         m.eval()
