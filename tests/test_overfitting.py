@@ -246,3 +246,33 @@ def test_adam_with_decay_zero_gradient_shrinks_geometrically_only_when_decoupled
     assert abs((1 - coupled[1, 0]) - lr) < 1e-6
     with pytest.raises(ValueError, match="grads"):
         weight_decay.adam_with_decay(np.zeros(3), [1.0], lr, wd, decoupled=True)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(p=0.5), dict(p=0.2, hidden=4),
+                                dict(weight_decay=0.01, decay_biases=False), dict(weight_decay=0.01)],
+                         ids=["plain", "dropout", "dropout-narrow", "l2-weights", "l2-all"])
+def test_seeds_trained_together_equal_the_library_training_bit_for_bit(kw):
+    """The chapter's numbers come from overfitting_seeds (seeds stacked); they must be exactly what the
+    course library's own path gives: train(make_mlp(...)) with Linear, ReLU, Dropout, MSELoss, SGD."""
+    from lib.chapters import overfitting_seeds
+
+    seeds, epochs = [0, 3], 60
+    hidden, p = kw.get("hidden", overfitting.H), kw.get("p", 0.0)
+    stacked = overfitting_seeds.run_seeds(seeds, p, hidden, kw.get("weight_decay", 0.0), epochs,
+                                          overfitting.N_TRAIN, kw.get("decay_biases", True))
+    for seed, (model_s, hist_s) in zip(seeds, stacked):
+        X, y = overfitting.make_data(overfitting.N_TRAIN, rng=seed)
+        X_val, y_val = overfitting.make_data(overfitting.N_VAL, rng=1000 + seed)
+        X_test, y_test = overfitting.make_data(overfitting.N_TEST, rng=2000 + seed)
+        model = overfitting.make_mlp(overfitting.D, hidden, p, rng=seed)
+        hist = overfitting.train(model, X, y, X_val, y_val, epochs=epochs, weight_decay=kw.get("weight_decay", 0.0),
+                                 decay_biases=kw.get("decay_biases", True), X_test=X_test, y_test=y_test)
+        assert hist.keys() == hist_s.keys()
+        for k in hist:
+            assert np.array_equal(hist[k], hist_s[k]), (kw, seed, k)
+        for a, b in zip(model.parameters(), model_s.parameters()):
+            assert np.array_equal(a.data, b.data), (kw, seed)
+        if p > 0:   # the dropout generators were drawn alike: the next masks agree too
+            model.train()
+            model_s.train()
+            assert np.array_equal(model(X), model_s(X))
