@@ -14,6 +14,7 @@ from ..autograd import Value, draw_graph
 from ..chapters.backprop import neuron_graph, sigmoid_output_delta
 from ..chapters.backprop_cost import fd_error, fd_error_model
 from ..chapters.minibatch import linear_loss, linear_problem, minibatch_descent
+from ..glyph_text import adopt
 
 __all__ = ["plot_batch_comparison", "plot_gradient_variance", "plot_saturation", "PANEL_X", "PANEL_Y",
            "PANEL_LR", "PANEL_EPOCHS", "PANEL_W_LIM", "PANEL_B_LIM", "FD_STEP_GRID"]
@@ -128,9 +129,9 @@ def _setup_graph_panel(fig, x1: float, w1: float) -> dict:
         text.set_text(f"{label}\n{_GRAPH_WIDEST}\n∇ {_GRAPH_WIDEST}")
         text.set_color((0, 0, 0, 0))
         size = text.get_fontsize()
-        lines[label] = [ax.text(*text.get_position(), s, ha="center", va="baseline", fontsize=size,
-                                zorder=text.get_zorder(),
-                                transform=offset_copy(ax.transData, fig=fig, y=k * size, units="points"))
+        lines[label] = [adopt(ax.text(*text.get_position(), s, ha="center", va="baseline", fontsize=size,
+                                      zorder=text.get_zorder(),
+                                      transform=offset_copy(ax.transData, fig=fig, y=k * size, units="points")))
                         for s, k in zip(_graph_node_text(nodes[label]).split("\n"), _GRAPH_BASELINES)]
     if set(lines) != set(nodes):
         raise RuntimeError(f"ch04.graph: не нашлись рамки узлов {sorted(set(nodes) - set(lines))}")
