@@ -18,7 +18,7 @@ from book import code_cells, toc_notebooks
 
 LIB = Path(__file__).resolve().parent.parent / "lib"
 LIBRARY = {"__init__", "_validate", "activations", "autograd", "data", "dropout", "gradcheck", "layers",
-           "losses", "module", "nn", "optim", "quiz", "training", "widgets"}
+           "losses", "module", "nn", "optim", "quiz", "training", "widgets", "glyph_text"}
 MAX_LINES = 320          # "≲ 300 lines": a module a reader holds in their head
 CHAPTER_MODULES = sorted(p for d in ("chapters", "figures") for p in (LIB / d).glob("*.py") if p.name != "__init__.py")
 
