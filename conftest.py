@@ -49,26 +49,12 @@ class PrintsTheSameAsTheBuild(pytest.Item):
         self.cells = cells
 
     def runtest(self):
-        book, execute_book = _helpers()
+        book, _ = _helpers()
         path = Path(str(self.parent.fspath))
         not_run = [c.name for c in self.cells if getattr(c, "test_outputs", None) is None]
         if not_run:
             raise AssertionError(f"{path.name}: nbval не выполнил ячейки {not_run}, сравнивать нечего")
-        built = execute_book.built_notebook(path)
-        if built is None:
-            execute_book.main([str(path)])        # this notebook only: the others are not under test
-            built = execute_book.built_notebook(path)
-        if built is None:
-            raise AssertionError(f"{path.name}: сборка книги не смогла исполнить блокнот "
-                                 "(подробности покажет jupyter-book build)")
-        first = book.printed_text([(c.source, c.get("outputs", [])) for c in built.cells if c.cell_type == "code"])
-        second = book.printed_text([(c.cell.source, c.test_outputs) for c in self.cells])
-        assert first, f"{path.name} ничего не напечатал — нечего сравнивать"
-        if first != second:
-            diff = next((a, b) for a, b in zip(first + [None] * len(second), second + [None] * len(first))
-                        if a != b)
-            raise AssertionError(f"{path.name}: два исполнения напечатали разное.\n"
-                                 f"сборка книги: {diff[0]!r}\nnbval:        {diff[1]!r}")
+        book.assert_prints_as_the_build(path, [(c.cell.source, c.test_outputs) for c in self.cells], "nbval")
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, AssertionError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -62,6 +63,31 @@ def printed_text(cells) -> list:
         if stream or plain:
             texts.append((stream, plain))
     return texts
+
+
+def assert_prints_as_the_build(path: Path, cells, who: str) -> None:
+    """Two executions of a notebook must print the same numbers: what ``who``'s execution printed
+    (``cells``: pairs (source, outputs) of its code cells) against the book's execution stored in
+    ``_build/.jupyter_cache`` by ``tools/execute_book.py`` (executed now, this notebook only, when the
+    cache holds no execution of its current code)."""
+    if str(ROOT / "tools") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tools"))
+    import execute_book
+
+    built = execute_book.built_notebook(path)
+    if built is None:
+        execute_book.main([str(path)])
+        built = execute_book.built_notebook(path)
+    if built is None:
+        raise AssertionError(f"{path.name}: сборка книги не смогла исполнить блокнот "
+                             "(подробности покажет jupyter-book build)")
+    first = printed_text([(c.source, c.get("outputs", [])) for c in built.cells if c.cell_type == "code"])
+    second = printed_text(cells)
+    assert first, f"{path.name} ничего не напечатал — нечего сравнивать"
+    if first != second:
+        diff = next((a, b) for a, b in zip(first + [None] * len(second), second + [None] * len(first)) if a != b)
+        raise AssertionError(f"{path.name}: два исполнения напечатали разное.\n"
+                             f"сборка книги: {diff[0]!r}\n{who + ':':<14}{diff[1]!r}")
 
 
 def notebook_calls(path: Path, function: str) -> list[str]:

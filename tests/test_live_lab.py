@@ -34,7 +34,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from book import ROOT, notebook_calls, printed_text, toc_notebooks
+from book import ROOT, assert_prints_as_the_build, notebook_calls, toc_notebooks
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NOTEBOOKS = toc_notebooks()
@@ -152,28 +152,9 @@ def _joined(outputs):
              **({"data": {k: text(v) for k, v in o["data"].items()}} if "data" in o else {})} for o in outputs]
 
 
-def _built_printed(path):
-    """What the book's execution of ``path`` printed (executed now if the cache is stale)."""
-    if str(ROOT / "tools") not in sys.path:
-        sys.path.insert(0, str(ROOT / "tools"))
-    import execute_book
-
-    built = execute_book.built_notebook(path)
-    if built is None:
-        execute_book.main([str(path)])
-        built = execute_book.built_notebook(path)
-    assert built is not None, f"{path.name}: сборка книги не смогла исполнить блокнот (подробности — jupyter-book build)"
-    return printed_text([(c.source, c.get("outputs", [])) for c in built.cells if c.cell_type == "code"])
-
-
 def _assert_prints_as_the_build(page, wid, path):
-    lab = printed_text([(source, _joined(outputs)) for source, outputs in page.evaluate(CELLS, wid)])
-    built = _built_printed(path)
-    assert lab, f"{path.name} ничего не напечатал — нечего сравнивать"
-    if lab != built:
-        diff = next((a, b) for a, b in zip(built + [None] * len(lab), lab + [None] * len(built)) if a != b)
-        raise AssertionError(f"{path.name}: два исполнения напечатали разное.\n"
-                             f"сборка книги: {diff[0]!r}\nJupyterLab:   {diff[1]!r}")
+    cells = [(source, _joined(outputs)) for source, outputs in page.evaluate(CELLS, wid)]
+    assert_prints_as_the_build(path, cells, "JupyterLab")
 
 
 def _wait_done(page, wid, timeout=120):

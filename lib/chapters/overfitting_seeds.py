@@ -37,11 +37,12 @@ _CACHE: dict = {}
 
 
 def _train_seeds(p, hidden, weight_decay, seeds, epochs, n_train, decay_biases):
-    """``train`` for several seeds at once: the same arithmetic on stacked (S, ·, ·) arrays.
+    """``train`` для нескольких зёрен сразу: та же арифметика на сложенных массивах (S, ·, ·).
 
-    Each seed keeps its own data, initial weights and dropout generator, so every run equals
-    ``train(make_mlp(D, hidden, p, rng=seed), ...)``; the models' parameters are views into
-    the stacks; a record is the eval-mode forward and MSELoss of each seed, as ``evaluate`` does.
+    У каждого зерна свои данные, начальные веса и генератор масок dropout, поэтому каждый прогон
+    равен ``train(make_mlp(D, hidden, p, rng=seed), ...)``; параметры моделей — виды (views) на
+    сложенные массивы; запись потерь — прямой проход в режиме применения и MSE каждого зерна,
+    как в ``evaluate``.
     """
     models = [make_mlp(D, hidden, p, rng=s) for s in seeds]
     data = [(make_data(n_train, rng=s), make_data(N_VAL, rng=1000 + s), make_data(N_TEST, rng=2000 + s))
